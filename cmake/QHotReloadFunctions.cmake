@@ -1,0 +1,63 @@
+# User-facing CMake functions of QHotReload, installed beside the package config
+# and included by it (and by the top-level build when QHotReload is a subproject).
+#
+#   qhot_add_library(<target> [SOURCES] <source>...)
+#       Adds a shared library meant to be hot reloaded: built with
+#       -fno-gnu-unique on GCC (otherwise inline function-local statics become
+#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library), hidden
+#       visibility, and marked so that qhot_link_library() knows it.
+#
+#   qhot_link_library(<host> <library>)
+#       Makes <host> use the hot <library>: builds the library whenever the host
+#       is built, links QHotReload::Core, and bakes the library's absolute path
+#       into the host as the string macro QHOT_LIBRARY_FILE_<library> (the
+#       library name made a C identifier), for QHotLibrary's constructor.
+
+include_guard(GLOBAL)
+
+function(qhot_add_library target)
+    if(NOT target)
+        message(FATAL_ERROR "qhot_add_library: the first argument must be the target name")
+    endif()
+    if(TARGET ${target})
+        message(FATAL_ERROR "qhot_add_library: target '${target}' already exists")
+    endif()
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES")
+    set(sources ${arg_SOURCES} ${arg_UNPARSED_ARGUMENTS})
+    if(NOT sources)
+        message(FATAL_ERROR "qhot_add_library(${target}): no sources given")
+    endif()
+
+    add_library(${target} SHARED ${sources})
+    set_target_properties(${target} PROPERTIES
+        CXX_VISIBILITY_PRESET hidden
+        VISIBILITY_INLINES_HIDDEN ON
+        QHOT_HOT_LIBRARY ON)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        # Without it g++ marks inline statics STB_GNU_UNIQUE and the library can
+        # never be unloaded: the next version would bind to the old one's data.
+        target_compile_options(${target} PRIVATE -fno-gnu-unique)
+    endif()
+endfunction()
+
+function(qhot_link_library host library)
+    if(NOT TARGET ${host})
+        message(FATAL_ERROR "qhot_link_library: '${host}' is not a target")
+    endif()
+    if(NOT TARGET ${library})
+        message(FATAL_ERROR "qhot_link_library(${host}): '${library}' is not a target; create it with qhot_add_library()")
+    endif()
+    get_target_property(is_hot ${library} QHOT_HOT_LIBRARY)
+    if(NOT is_hot)
+        message(FATAL_ERROR "qhot_link_library(${host}): '${library}' was not created with qhot_add_library()")
+    endif()
+    if(ARGN)
+        message(FATAL_ERROR "qhot_link_library(${host} ${library}): unexpected arguments: ${ARGN}")
+    endif()
+
+    add_dependencies(${host} ${library})
+    target_link_libraries(${host} PRIVATE QHotReload::Core)
+    string(MAKE_C_IDENTIFIER "${library}" id)
+    target_compile_definitions(${host} PRIVATE
+        "QHOT_LIBRARY_FILE_${id}=\"$<TARGET_FILE:${library}>\"")
+endfunction()

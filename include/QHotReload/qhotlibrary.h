@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_QHOTLIBRARY_H
+#define QHOTRELOAD_QHOTLIBRARY_H
+
+#include <QHotReload/qhotreloadcore_export.h>
+
+#include <QtCore/QLibrary>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <memory>
+
+class QHotLibraryPrivate;
+class QHotReloadBlockerPrivate;
+
+/*!
+    \class QHotReloadBlocker
+    \brief Holds back the swap to a new version of a QHotLibrary while it exists.
+
+    Obtained from QHotLibrary::blockReload() or QHotLibrary::waitForAboutToReload().
+    Copies share one block: the block ends when the last copy is destroyed or
+    release() is called on it. A default-constructed blocker blocks nothing.
+    A blocker may be destroyed on any thread, also after its library is gone.
+*/
+class QHOTRELOAD_CORE_EXPORT QHotReloadBlocker
+{
+public:
+    QHotReloadBlocker() noexcept;
+    ~QHotReloadBlocker();
+    QHotReloadBlocker(const QHotReloadBlocker &other) noexcept;
+    QHotReloadBlocker &operator=(const QHotReloadBlocker &other) noexcept;
+    QHotReloadBlocker(QHotReloadBlocker &&other) noexcept;
+    QHotReloadBlocker &operator=(QHotReloadBlocker &&other) noexcept;
+
+    //! True while this blocker holds a block.
+    bool isValid() const noexcept;
+    explicit operator bool() const noexcept { return isValid(); }
+    //! Drops this copy's share of the block now (as the destructor would).
+    void release() noexcept;
+
+private:
+    friend class QHotLibraryPrivate;
+    explicit QHotReloadBlocker(std::shared_ptr<QHotReloadBlockerPrivate> d) noexcept;
+    std::shared_ptr<QHotReloadBlockerPrivate> d;
+};
+
+/*!
+    \class QHotLibrary
+    \brief A shared library that is reloaded while the application runs.
+
+    QHotLibrary loads a private copy of a shared library and watches the original
+    file. When a rebuild lands, the new file is checked (complete, not the same
+    bytes, loadable, every required symbol present), copied, opened, and then
+    swapped in on the thread that owns the QHotLibrary, between events:
+    aboutToReload() is emitted while the old code is still loaded, reloaded()
+    once the new code is live. A version that cannot be taken is refused with
+    reloadFailed(); the old version keeps running and is never unloaded for it.
+
+    The swap waits while a QHotReloadBlocker exists. All other members must be
+    called on the owning thread, except waitForAboutToReload(), waitForReload(),
+    wasUpdated(), version() and blockReload(), which are thread-safe.
+*/
+class QHOTRELOAD_CORE_EXPORT QHotLibrary : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString fileName READ fileName WRITE setFileName NOTIFY fileNameChanged)
+    Q_PROPERTY(QString loadedFileName READ loadedFileName NOTIFY loadedFileNameChanged)
+    Q_PROPERTY(bool loaded READ isLoaded NOTIFY loadedChanged)
+    Q_PROPERTY(int version READ version NOTIFY versionChanged)
+    Q_PROPERTY(bool autoReload READ autoReload WRITE setAutoReload NOTIFY autoReloadChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(QStringList requiredSymbols READ requiredSymbols WRITE setRequiredSymbols NOTIFY requiredSymbolsChanged)
+
+public:
+    explicit QHotLibrary(QObject *parent = nullptr);
+    /*!
+        \a fileName is a path or a bare library name (\c "logic" is
+        \c liblogic.so, \c liblogic.dylib or \c logic.dll). A relative name is
+        looked for next to the executable, then in the working directory and
+        each of its parents; if it is found nowhere, it is taken relative to
+        the working directory (the file may appear later).
+    */
+    explicit QHotLibrary(const QString &fileName, QObject *parent = nullptr);
+    ~QHotLibrary() override;
+
+    //! The watched file, as resolved from the name given.
+    QString fileName() const;
+    //! Changes the watched file; unloads what was loaded.
+    void setFileName(const QString &fileName);
+
+    //! The private copy that is loaded now; empty when nothing is loaded.
+    QString loadedFileName() const;
+
+    /*!
+        Loads a private copy of fileName() and starts watching it (if
+        autoReload is on). Returns false if the file is missing, incomplete or
+        cannot be loaded, with the reason in errorString(); with autoReload on,
+        the library is still watched and a later good file is taken with
+        reloaded(). Returns true at once if already loaded.
+    */
+    bool load();
+    /*!
+        Unloads the current version (its copy is deleted) and stops watching.
+        Returns false if nothing was loaded.
+    */
+    bool unload();
+    /*!
+        Takes the file on disk now as a new version, even if its bytes are
+        the ones loaded. Returns false if it cannot be taken (errorString()
+        says why; reloadFailed() is emitted and the old version stays).
+        Returns true once it passed its checks: the swap itself happens at once
+        or, while blockers exist, when the last one is released.
+    */
+    bool reload();
+    bool isLoaded() const;
+
+    /*!
+        1 after the first load, plus one for each successful swap; 0 before.
+        Thread-safe.
+    */
+    int version() const;
+
+    /*!
+        True once after each reload: the first call after a swap returns true,
+        later ones false until the next swap. Thread-safe.
+    */
+    bool wasUpdated();
+
+    bool autoReload() const;
+    //! Whether rebuilds on disk are taken automatically (the default).
+    void setAutoReload(bool enabled);
+
+    //! The last error, as a sentence naming the file and the cause.
+    QString errorString() const;
+
+    //! Symbols every version must export; a version missing one is refused.
+    QStringList requiredSymbols() const;
+    void setRequiredSymbols(const QStringList &symbols);
+
+    /*!
+        The address of \a symbol in the loaded version, or nullptr. Valid until
+        the next swap (reloaded()).
+    */
+    QFunctionPointer resolve(const char *symbol) const;
+
+    /*!
+        A token that holds back the next swap while it exists. Thread-safe.
+    */
+    QHotReloadBlocker blockReload();
+
+    /*!
+        Blocks the calling thread until aboutToReload() is emitted, or \a msecs
+        pass (-1: no limit). Returns a blocker that holds the swap until it
+        is released, so the caller can save its state first; an invalid
+        blocker on time-out. Must not be called on the owning thread (returns
+        an invalid blocker at once there). Thread-safe.
+    */
+    QHotReloadBlocker waitForAboutToReload(int msecs = -1);
+
+    /*!
+        Blocks the calling thread until the next reloaded(), or \a msecs pass
+        (-1: no limit). Returns false on time-out. Must not be called on the
+        owning thread (returns false at once there). Thread-safe.
+    */
+    bool waitForReload(int msecs = -1);
+
+Q_SIGNALS:
+    //! A new version passed its checks; the old code is still loaded.
+    void aboutToReload();
+    //! The new version is live; the old copy is unloaded and deleted.
+    void reloaded();
+    //! A new version was refused; the old one keeps running. \a reason names the file and the cause.
+    void reloadFailed(const QString &reason);
+
+    void fileNameChanged();
+    void loadedFileNameChanged();
+    void loadedChanged();
+    void versionChanged();
+    void autoReloadChanged();
+    void errorStringChanged();
+    void requiredSymbolsChanged();
+
+private:
+    Q_DECLARE_PRIVATE(QHotLibrary)
+    std::unique_ptr<QHotLibraryPrivate> d_ptr;
+};
+
+#endif // QHOTRELOAD_QHOTLIBRARY_H

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: MIT
+#include "logging_p.h"
+
+Q_LOGGING_CATEGORY(lcWatcher, "qhotreload.watcher", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcLoader, "qhotreload.loader", QtWarningMsg)
+Q_LOGGING_CATEGORY(lcSwap, "qhotreload.swap", QtWarningMsg)

@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: MIT
+#include "qhotlibrary_p.h"
+
+#include "logging_p.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QThread>
+
+#include <chrono>
+
+using namespace QHotReload::Internal;
+
+namespace {
+
+// How long a file that cannot be taken must stay unchanged before it is
+// reported. A file cut short is most likely still being written (a linker
+// that pauses, an editor saving in chunks): give it longer than a file that
+// is plainly not a library for this process.
+constexpr int IncompleteSettleMs = 1500;
+constexpr int RefusedSettleMs = 200;
+// Polling while a file is not ready: quick at first, backing off.
+constexpr int FirstPollMs = 2;
+constexpr int MaxPollMs = 50;
+
+} // namespace
+
+// --- Helpers -------------------------------------------------------------------
+
+namespace QHotReload::Internal {
+
+Snapshot takeSnapshot(const QString &filePath)
+{
+    Snapshot s;
+    QFile file(filePath);
+    if (!file.exists())
+        return s;
+    s.exists = true;
+    if (!file.open(QIODevice::ReadOnly)) {
+        s.readError = file.errorString();
+        const QFileInfo info(filePath);
+        s.identity = "unreadable:" + QByteArray::number(info.size()) + ':'
+                + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
+        return s;
+    }
+    // One read: readiness, identity and the private copy all come from these
+    // bytes, so what is loaded is exactly what was checked.
+    s.bytes = file.readAll();
+    s.identity = QCryptographicHash::hash(s.bytes, QCryptographicHash::Sha1);
+    s.readiness = checkReadiness(s.bytes);
+    return s;
+}
+
+QString platformLibraryName(const QString &name)
+{
+    const QFileInfo info(name);
+    if (!info.suffix().isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\')))
+        return name;
+#if defined(Q_OS_WIN)
+    return name + QStringLiteral(".dll");
+#elif defined(Q_OS_DARWIN)
+    return QStringLiteral("lib") + name + QStringLiteral(".dylib");
+#else
+    return QStringLiteral("lib") + name + QStringLiteral(".so");
+#endif
+}
+
+QString locateLibrary(const QString &name)
+{
+    const QString file = platformLibraryName(name);
+    if (QDir::isAbsolutePath(file))
+        return QDir::cleanPath(file);
+    if (QCoreApplication::instance()) {
+        const QString besideApp = QDir(QCoreApplication::applicationDirPath()).filePath(file);
+        if (QFileInfo::exists(besideApp))
+            return QDir::cleanPath(besideApp);
+    }
+    // As the crate finds its lib_dir: the working directory, then its parents.
+    QDir dir = QDir::current();
+    do {
+        const QString candidate = dir.filePath(file);
+        if (QFileInfo::exists(candidate))
+            return QDir::cleanPath(candidate);
+    } while (dir.cdUp());
+    return QDir::cleanPath(QDir::current().filePath(file));
+}
+
+bool isMapped(const QString &path)
+{
+#if defined(Q_OS_LINUX)
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    if (!maps.open(QIODevice::ReadOnly | QIODevice::Text))
+        return false;
+    const QByteArray needle = QFile::encodeName(path);
+    return maps.readAll().contains(needle);
+#else
+    // No portable way to list mappings; QLibrary::unload()'s result is what we have.
+    Q_UNUSED(path);
+    return false;
+#endif
+}
+
+void SyncState::lastBlockReleased()
+{
+    if (!owner)
+        return;
+    QHotLibrary *library = owner;
+    // Queued: the swap runs on the library's thread, between events.
+    QMetaObject::invokeMethod(library, [library] {
+        QHotLibraryPrivate::get(library)->tryFinishSwap();
+    }, Qt::QueuedConnection);
+}
+
+} // namespace QHotReload::Internal
+
+// --- QHotReloadBlocker -----------------------------------------------------------
+
+QHotReloadBlockerPrivate::~QHotReloadBlockerPrivate()
+{
+    std::lock_guard lock(sync->mutex);
+    if (--sync->blockers == 0)
+        sync->lastBlockReleased();
+}
+
+QHotReloadBlocker::QHotReloadBlocker() noexcept = default;
+QHotReloadBlocker::~QHotReloadBlocker() = default;
+QHotReloadBlocker::QHotReloadBlocker(const QHotReloadBlocker &other) noexcept = default;
+QHotReloadBlocker &QHotReloadBlocker::operator=(const QHotReloadBlocker &other) noexcept = default;
+QHotReloadBlocker::QHotReloadBlocker(QHotReloadBlocker &&other) noexcept = default;
+QHotReloadBlocker &QHotReloadBlocker::operator=(QHotReloadBlocker &&other) noexcept = default;
+QHotReloadBlocker::QHotReloadBlocker(std::shared_ptr<QHotReloadBlockerPrivate> dd) noexcept
+    : d(std::move(dd)) {}
+
+bool QHotReloadBlocker::isValid() const noexcept
+{
+    return d != nullptr;
+}
+
+void QHotReloadBlocker::release() noexcept
+{
+    d.reset();
+}
+
+// --- QHotLibraryPrivate ------------------------------------------------------------
+
+QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
+    : q_ptr(q)
+    , sync(std::make_shared<SyncState>())
+{
+    sync->owner = q;
+    watcher = new FileWatcher(q);
+    checkTimer = new QTimer(q);
+    checkTimer->setSingleShot(true);
+    QObject::connect(watcher, &FileWatcher::changed, q, [this] {
+        // Many notifications for one rebuild are coalesced into one look.
+        pollDelayMs = FirstPollMs;
+        scheduleCheck(0);
+    });
+    QObject::connect(checkTimer, &QTimer::timeout, q, [this] { check(); });
+}
+
+QHotLibraryPrivate::~QHotLibraryPrivate() = default;
+
+bool QHotLibraryPrivate::onOwnerThread() const
+{
+    return QThread::currentThread() == q_ptr->thread();
+}
+
+QString QHotLibraryPrivate::describe(const QString &what) const
+{
+    return QDir::toNativeSeparators(filePath) + QLatin1Char(' ') + what;
+}
+
+void QHotLibraryPrivate::setError(const QString &e)
+{
+    Q_Q(QHotLibrary);
+    if (error == e)
+        return;
+    error = e;
+    Q_EMIT q->errorStringChanged();
+}
+
+void QHotLibraryPrivate::reportFailure(const QString &reason)
+{
+    Q_Q(QHotLibrary);
+    qCWarning(lcLoader).noquote() << "reload refused:" << reason;
+    setError(reason);
+    Q_EMIT q->reloadFailed(reason);
+}
+
+void QHotLibraryPrivate::startWatching()
+{
+    if (autoReload && active && watcher->filePath().isEmpty())
+        watcher->watch(filePath);
+}
+
+void QHotLibraryPrivate::scheduleCheck(int delayMs)
+{
+    if (!checkTimer->isActive() || checkTimer->remainingTime() > delayMs)
+        checkTimer->start(delayMs);
+}
+
+void QHotLibraryPrivate::check()
+{
+    if (!active || !autoReload)
+        return;
+    const Snapshot snapshot = takeSnapshot(filePath);
+    if (!snapshot.exists) {
+        // Deleted (a linker about to write it anew): the directory watch
+        // tells us when it is back. Whatever was pending on it is moot.
+        candidate = {};
+        return;
+    }
+    const QByteArray &id = snapshot.identity;
+    if (id == current.identity || id == pending.identity || id == rejectedIdentity) {
+        candidate = {};
+        return; // `touch`, the same bytes again, or a file already refused
+    }
+
+    if (candidate.identity == id) {
+        // Looked at before and not taken; unchanged since.
+        if (candidate.since.elapsed() >= candidate.settleMs) {
+            rejectedIdentity = id;
+            const QString reason = candidate.reason;
+            candidate = {};
+            reportFailure(reason);
+            return;
+        }
+    } else {
+        QString reason;
+        int settle = RefusedSettleMs;
+        if (!snapshot.readError.isEmpty()) {
+            reason = describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
+        } else if (snapshot.readiness.state == Readiness::Ready) {
+            if (take(snapshot, &reason)) {
+                candidate = {};
+                return;
+            }
+        } else {
+            qCDebug(lcWatcher).noquote() << describe(snapshot.readiness.reason) << "- looking again";
+            reason = describe(snapshot.readiness.reason);
+            if (snapshot.readiness.state == Readiness::Incomplete)
+                settle = IncompleteSettleMs;
+        }
+        candidate.identity = id;
+        candidate.reason = reason;
+        candidate.settleMs = settle;
+        candidate.since.start();
+    }
+    scheduleCheck(pollDelayMs);
+    pollDelayMs = qMin(MaxPollMs, qMax(FirstPollMs, pollDelayMs * 2));
+}
+
+bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
+{
+    Q_Q(QHotLibrary);
+    if (!dir) {
+        dir = std::make_unique<PrivateDir>();
+        if (!dir->isValid()) {
+            *reason = describe(QStringLiteral("cannot be copied: ") + dir->errorString());
+            dir.reset();
+            return false;
+        }
+    }
+    const QString copyPath = dir->writeCopy(filePath, ++copyCounter, snapshot.bytes);
+    if (copyPath.isEmpty()) {
+        *reason = describe(QStringLiteral("cannot be copied: ") + dir->errorString());
+        return false;
+    }
+
+    auto library = std::make_unique<QLibrary>(copyPath);
+    // Resolve everything now: a missing dependency fails here, not at a call.
+    library->setLoadHints(QLibrary::ResolveAllSymbolsHint);
+    if (!library->load()) {
+        *reason = describe(QStringLiteral("cannot be loaded: ") + library->errorString());
+        QFile::remove(copyPath);
+        return false;
+    }
+    for (const QString &symbol : std::as_const(requiredSymbols)) {
+        if (!library->resolve(symbol.toUtf8().constData())) {
+            *reason = describe(QStringLiteral("does not export '%1', which the application requires").arg(symbol));
+            library->unload();
+            QFile::remove(copyPath);
+            return false;
+        }
+    }
+    qCDebug(lcLoader).noquote() << "loaded" << copyPath;
+
+    if (pending) {
+        // A newer rebuild landed while the previous one waited for blockers.
+        discard(pending);
+    }
+    pending.library = std::move(library);
+    pending.copyPath = copyPath;
+    pending.identity = snapshot.identity;
+
+    if (!current) {
+        // The first version: nothing to swap out, no one to warn.
+        current = std::move(pending);
+        pending = {};
+        sync->version.store(1);
+        Q_EMIT q->loadedFileNameChanged();
+        Q_EMIT q->loadedChanged();
+        Q_EMIT q->versionChanged();
+        return true;
+    }
+    tryFinishSwap();
+    return true;
+}
+
+void QHotLibraryPrivate::tryFinishSwap()
+{
+    Q_Q(QHotLibrary);
+    if (!pending)
+        return;
+    if (!aboutToReloadEmitted) {
+        aboutToReloadEmitted = true;
+        {
+            // Threads waiting for this moment each get a block of their own,
+            // counted before anyone can look at the count.
+            std::lock_guard lock(sync->mutex);
+            ++sync->aboutGeneration;
+            sync->blockers += sync->aboutWaiters;
+            sync->aboutWaiters = 0;
+        }
+        sync->cv.notify_all();
+        qCDebug(lcSwap) << "about to reload" << filePath;
+        Q_EMIT q->aboutToReload();
+        if (!pending)
+            return; // a slot unloaded the library
+    }
+    {
+        std::lock_guard lock(sync->mutex);
+        if (sync->blockers > 0) {
+            qCDebug(lcSwap) << "swap waits for" << sync->blockers << "blocker(s)";
+            return; // the last blocker to go calls us again
+        }
+    }
+    if (activeCalls > 0) {
+        qCDebug(lcSwap) << "swap waits for a hot call to return";
+        return;
+    }
+
+    LoadedVersion old = std::move(current);
+    current = std::move(pending);
+    pending = {};
+    aboutToReloadEmitted = false;
+    discard(old);
+    {
+        std::lock_guard lock(sync->mutex);
+        sync->version.fetch_add(1);
+        sync->updated.store(true);
+        ++sync->reloadGeneration;
+    }
+    sync->cv.notify_all();
+    qCDebug(lcSwap) << "reloaded" << filePath << "version" << sync->version.load();
+    Q_EMIT q->loadedFileNameChanged();
+    Q_EMIT q->versionChanged();
+    Q_EMIT q->reloaded();
+}
+
+void QHotLibraryPrivate::discard(LoadedVersion &version)
+{
+    if (!version)
+        return;
+    if (version.library->isLoaded() && !version.library->unload())
+        qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
+    if (isMapped(version.copyPath)) {
+        qCWarning(lcLoader).noquote()
+                << version.copyPath << "is still mapped after unloading; the next version may share its"
+                << "statics. Build the library with qhot_add_library() (it passes -fno-gnu-unique).";
+    }
+    QFile::remove(version.copyPath);
+    version = {};
+}
+
+void QHotLibraryPrivate::discardAll()
+{
+    discard(pending);
+    discard(current);
+    aboutToReloadEmitted = false;
+}
+
+QHotReloadBlocker QHotLibraryPrivate::adoptBlocker(const std::shared_ptr<SyncState> &sync)
+{
+    return QHotReloadBlocker(std::make_shared<QHotReloadBlockerPrivate>(sync));
+}
+
+// --- QHotLibrary ---------------------------------------------------------------------
+
+QHotLibrary::QHotLibrary(QObject *parent)
+    : QObject(parent)
+    , d_ptr(std::make_unique<QHotLibraryPrivate>(this))
+{
+}
+
+QHotLibrary::QHotLibrary(const QString &fileName, QObject *parent)
+    : QHotLibrary(parent)
+{
+    d_ptr->filePath = locateLibrary(fileName);
+}
+
+QHotLibrary::~QHotLibrary()
+{
+    Q_D(QHotLibrary);
+    {
+        std::lock_guard lock(d->sync->mutex);
+        d->sync->owner = nullptr;
+        d->sync->destroyed = true;
+    }
+    d->sync->cv.notify_all();
+    d->watcher->stop();
+    d->discardAll();
+    // d->dir goes with d_ptr and takes the directory with it.
+}
+
+QString QHotLibrary::fileName() const
+{
+    Q_D(const QHotLibrary);
+    return d->filePath;
+}
+
+void QHotLibrary::setFileName(const QString &fileName)
+{
+    Q_D(QHotLibrary);
+    const QString path = locateLibrary(fileName);
+    if (path == d->filePath)
+        return;
+    unload();
+    d->filePath = path;
+    Q_EMIT fileNameChanged();
+}
+
+QString QHotLibrary::loadedFileName() const
+{
+    Q_D(const QHotLibrary);
+    return d->current.copyPath;
+}
+
+bool QHotLibrary::load()
+{
+    Q_D(QHotLibrary);
+    if (d->current)
+        return true;
+    if (d->filePath.isEmpty()) {
+        d->setError(QStringLiteral("QHotLibrary::load: no file name set"));
+        return false;
+    }
+    d->active = true;
+    d->startWatching();
+    const Snapshot snapshot = takeSnapshot(d->filePath);
+    QString reason;
+    if (!snapshot.exists)
+        reason = d->describe(QStringLiteral("does not exist"));
+    else if (!snapshot.readError.isEmpty())
+        reason = d->describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
+    else if (snapshot.readiness.state != Readiness::Ready)
+        reason = d->describe(snapshot.readiness.reason);
+    else if (d->take(snapshot, &reason)) {
+        d->setError(QString());
+        return true;
+    }
+    d->setError(reason);
+    if (snapshot.exists && snapshot.readiness.state == Readiness::Incomplete)
+        d->scheduleCheck(FirstPollMs); // it may be being written right now
+    return false;
+}
+
+bool QHotLibrary::unload()
+{
+    Q_D(QHotLibrary);
+    const bool wasLoaded = bool(d->current);
+    d->active = false;
+    d->watcher->stop();
+    d->checkTimer->stop();
+    d->candidate = {};
+    d->rejectedIdentity.clear();
+    d->discardAll();
+    if (wasLoaded) {
+        d->sync->version.store(0);
+        Q_EMIT loadedFileNameChanged();
+        Q_EMIT loadedChanged();
+        Q_EMIT versionChanged();
+    }
+    return wasLoaded;
+}
+
+bool QHotLibrary::reload()
+{
+    Q_D(QHotLibrary);
+    if (!d->current)
+        return load();
+    const Snapshot snapshot = takeSnapshot(d->filePath);
+    QString reason;
+    if (!snapshot.exists)
+        reason = d->describe(QStringLiteral("does not exist"));
+    else if (!snapshot.readError.isEmpty())
+        reason = d->describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
+    else if (snapshot.readiness.state != Readiness::Ready)
+        reason = d->describe(snapshot.readiness.reason);
+    else if (d->take(snapshot, &reason))
+        return true;
+    d->reportFailure(reason);
+    return false;
+}
+
+bool QHotLibrary::isLoaded() const
+{
+    Q_D(const QHotLibrary);
+    return bool(d->current);
+}
+
+int QHotLibrary::version() const
+{
+    Q_D(const QHotLibrary);
+    return d->sync->version.load();
+}
+
+bool QHotLibrary::wasUpdated()
+{
+    Q_D(QHotLibrary);
+    return d->sync->updated.exchange(false);
+}
+
+bool QHotLibrary::autoReload() const
+{
+    Q_D(const QHotLibrary);
+    return d->autoReload;
+}
+
+void QHotLibrary::setAutoReload(bool enabled)
+{
+    Q_D(QHotLibrary);
+    if (d->autoReload == enabled)
+        return;
+    d->autoReload = enabled;
+    if (enabled) {
+        d->startWatching();
+        if (d->active)
+            d->scheduleCheck(0); // catch up with what happened while off
+    } else {
+        d->watcher->stop();
+        d->checkTimer->stop();
+        d->candidate = {};
+    }
+    Q_EMIT autoReloadChanged();
+}
+
+QString QHotLibrary::errorString() const
+{
+    Q_D(const QHotLibrary);
+    return d->error;
+}
+
+QStringList QHotLibrary::requiredSymbols() const
+{
+    Q_D(const QHotLibrary);
+    return d->requiredSymbols;
+}
+
+void QHotLibrary::setRequiredSymbols(const QStringList &symbols)
+{
+    Q_D(QHotLibrary);
+    if (d->requiredSymbols == symbols)
+        return;
+    d->requiredSymbols = symbols;
+    Q_EMIT requiredSymbolsChanged();
+}
+
+QFunctionPointer QHotLibrary::resolve(const char *symbol) const
+{
+    Q_D(const QHotLibrary);
+    return d->current ? d->current.library->resolve(symbol) : nullptr;
+}
+
+QHotReloadBlocker QHotLibrary::blockReload()
+{
+    Q_D(QHotLibrary);
+    {
+        std::lock_guard lock(d->sync->mutex);
+        ++d->sync->blockers;
+    }
+    return QHotLibraryPrivate::adoptBlocker(d->sync);
+}
+
+QHotReloadBlocker QHotLibrary::waitForAboutToReload(int msecs)
+{
+    Q_D(QHotLibrary);
+    if (d->onOwnerThread()) {
+        qCWarning(lcSwap, "QHotLibrary::waitForAboutToReload: called on the library's own thread, "
+                          "which would wait for itself; returning at once");
+        return {};
+    }
+    // Hold the shared state, not the library: it may be destroyed meanwhile.
+    const std::shared_ptr<SyncState> sync = d->sync;
+    std::unique_lock lock(sync->mutex);
+    if (sync->destroyed)
+        return {};
+    const quint64 generation = sync->aboutGeneration;
+    ++sync->aboutWaiters;
+    const auto arrived = [&] { return sync->aboutGeneration != generation || sync->destroyed; };
+    if (msecs < 0)
+        sync->cv.wait(lock, arrived);
+    else
+        sync->cv.wait_for(lock, std::chrono::milliseconds(msecs), arrived);
+    if (sync->aboutGeneration == generation) {
+        --sync->aboutWaiters; // timed out or destroyed: no block was counted for us
+        return {};
+    }
+    lock.unlock();
+    // Adopt the block counted for us when aboutToReload() was emitted.
+    return QHotLibraryPrivate::adoptBlocker(sync);
+}
+
+bool QHotLibrary::waitForReload(int msecs)
+{
+    Q_D(QHotLibrary);
+    if (d->onOwnerThread()) {
+        qCWarning(lcSwap, "QHotLibrary::waitForReload: called on the library's own thread, "
+                          "which would wait for itself; returning at once");
+        return false;
+    }
+    const std::shared_ptr<SyncState> sync = d->sync;
+    std::unique_lock lock(sync->mutex);
+    const quint64 generation = sync->reloadGeneration;
+    const auto arrived = [&] { return sync->reloadGeneration != generation || sync->destroyed; };
+    if (msecs < 0)
+        sync->cv.wait(lock, arrived);
+    else
+        sync->cv.wait_for(lock, std::chrono::milliseconds(msecs), arrived);
+    return sync->reloadGeneration != generation;
+}

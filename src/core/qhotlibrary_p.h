@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_QHOTLIBRARY_P_H
+#define QHOTRELOAD_QHOTLIBRARY_P_H
+
+#include <QHotReload/qhotlibrary.h>
+
+#include "privatedir_p.h"
+#include "readiness_p.h"
+#include "watcher_p.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QLibrary>
+#include <QtCore/QTimer>
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+namespace QHotReload::Internal {
+
+/*!
+    What other threads may touch: blocker count, wait generations, version.
+    Shared with every blocker so a blocker may outlive its library.
+*/
+struct SyncState
+{
+    std::mutex mutex;
+    std::condition_variable cv;
+    QHotLibrary *owner = nullptr;     // cleared when the library is destroyed
+    int blockers = 0;                 // live blocks (QHotReloadBlocker shares)
+    int aboutWaiters = 0;             // threads in waitForAboutToReload()
+    quint64 aboutGeneration = 0;      // counts aboutToReload()
+    quint64 reloadGeneration = 0;     // counts reloaded()
+    bool destroyed = false;
+    std::atomic<int> version{0};
+    std::atomic<bool> updated{false};
+
+    //! Called with the mutex held when the last block goes.
+    void lastBlockReleased();
+};
+
+//! One loaded (or checked, waiting to be swapped in) private copy.
+struct LoadedVersion
+{
+    std::unique_ptr<QLibrary> library;
+    QString copyPath;
+    QByteArray identity;
+
+    explicit operator bool() const { return library != nullptr; }
+};
+
+//! The bytes of the watched file at one moment, and what they say.
+struct Snapshot
+{
+    bool exists = false;
+    QString readError;      // set when the file exists but cannot be read
+    QByteArray bytes;
+    QByteArray identity;    // content hash; for an unreadable file, size and time
+    Readiness readiness;
+};
+
+Snapshot takeSnapshot(const QString &filePath);
+
+//! The file name \a name stands for on this platform ("logic" → "liblogic.so").
+QString platformLibraryName(const QString &name);
+//! Where a relative library name is found (see the QHotLibrary constructor).
+QString locateLibrary(const QString &name);
+
+//! Whether \a path is mapped into this process (Linux: /proc/self/maps).
+bool isMapped(const QString &path);
+
+} // namespace QHotReload::Internal
+
+class QHotReloadBlockerPrivate
+{
+public:
+    explicit QHotReloadBlockerPrivate(std::shared_ptr<QHotReload::Internal::SyncState> s)
+        : sync(std::move(s)) {}
+    ~QHotReloadBlockerPrivate();
+
+    std::shared_ptr<QHotReload::Internal::SyncState> sync;
+};
+
+class QHotLibraryPrivate
+{
+    Q_DECLARE_PUBLIC(QHotLibrary)
+public:
+    explicit QHotLibraryPrivate(QHotLibrary *q);
+    ~QHotLibraryPrivate();
+
+    static QHotLibraryPrivate *get(QHotLibrary *q) { return q->d_func(); }
+
+    // The pipeline, one way: watch → ready? → copy → open & check → swap.
+    void startWatching();
+    void scheduleCheck(int delayMs);
+    void check();
+    bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
+    void tryFinishSwap();
+
+    void discard(QHotReload::Internal::LoadedVersion &version);
+    void discardAll();
+    void setError(const QString &error);
+    void reportFailure(const QString &reason);
+    QString describe(const QString &what) const;
+    //! A blocker for a block already counted in \a sync.
+    static QHotReloadBlocker adoptBlocker(const std::shared_ptr<QHotReload::Internal::SyncState> &sync);
+    bool onOwnerThread() const;
+
+    QHotLibrary *q_ptr;
+    QString filePath;
+    QStringList requiredSymbols;
+    QString error;
+    bool autoReload = true;
+    bool active = false;              // load() was called and unload() was not
+    bool aboutToReloadEmitted = false;
+    int copyCounter = 0;
+    int activeCalls = 0;              // hot calls on the owner thread's stack
+
+    std::unique_ptr<QHotReload::Internal::PrivateDir> dir;
+    QHotReload::Internal::FileWatcher *watcher = nullptr;
+    QTimer *checkTimer = nullptr;
+    QHotReload::Internal::LoadedVersion current;
+    QHotReload::Internal::LoadedVersion pending;
+    QByteArray rejectedIdentity;      // refused once; not tried again until it changes
+
+    // A snapshot that could not be taken yet: reported once it stays the same
+    // for its settle time, forgotten as soon as the file changes.
+    struct Candidate {
+        QByteArray identity;
+        QString reason;
+        QElapsedTimer since;
+        int settleMs = 0;
+    } candidate;
+    int pollDelayMs = 0;
+
+    std::shared_ptr<QHotReload::Internal::SyncState> sync;
+};
+
+#endif
