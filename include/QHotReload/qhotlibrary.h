@@ -8,6 +8,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
+#include <QtCore/QVariant>
 
 #include <memory>
 
@@ -165,6 +166,17 @@ public:
     */
     bool waitForReload(int msecs = -1);
 
+    /*!
+        Calls the hot function \a name (qualified, as listed in the library's
+        QHOT_LIBRARY) of the loaded version with \a arguments, converted to
+        its argument types, and returns its result (an invalid QVariant for a
+        void function). Only functions whose argument and return types are
+        built-in QMetaTypes can be called this way. A wrong name, argument
+        count or an argument that cannot be converted gives an invalid
+        QVariant, a warning and errorString() saying which. Owning thread only.
+    */
+    Q_INVOKABLE QVariant call(const QString &name, const QVariantList &arguments = {});
+
 Q_SIGNALS:
     //! A new version passed its checks; the old code is still loaded.
     void aboutToReload();
@@ -180,6 +192,9 @@ Q_SIGNALS:
     void autoReloadChanged();
     void errorStringChanged();
     void requiredSymbolsChanged();
+
+protected:
+    bool event(QEvent *event) override;
 
 private:
     Q_DECLARE_PRIVATE(QHotLibrary)

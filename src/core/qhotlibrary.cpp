@@ -2,17 +2,20 @@
 #include "qhotlibrary_p.h"
 
 #include "logging_p.h"
+#include "qhotmodule_p.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 
 #include <chrono>
 
 using namespace QHotReload::Internal;
+namespace Abi = QHotReload::Abi;
 
 namespace {
 
@@ -154,6 +157,10 @@ QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
     watcher = new FileWatcher(q);
     checkTimer = new QTimer(q);
     checkTimer->setSingleShot(true);
+    swapRetryTimer = new QTimer(q);
+    swapRetryTimer->setSingleShot(true);
+    swapRetryTimer->setInterval(5);
+    QObject::connect(swapRetryTimer, &QTimer::timeout, q, [this] { tryFinishSwap(); });
     QObject::connect(watcher, &FileWatcher::changed, q, [this] {
         // Many notifications for one rebuild are coalesced into one look.
         pollDelayMs = FirstPollMs;
@@ -279,14 +286,24 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
         QFile::remove(copyPath);
         return false;
     }
+    const auto refuse = [&](const QString &why) {
+        *reason = describe(why);
+        library->unload();
+        QFile::remove(copyPath);
+        return false;
+    };
     for (const QString &symbol : std::as_const(requiredSymbols)) {
-        if (!library->resolve(symbol.toUtf8().constData())) {
-            *reason = describe(QStringLiteral("does not export '%1', which the application requires").arg(symbol));
-            library->unload();
-            QFile::remove(copyPath);
-            return false;
-        }
+        if (!library->resolve(symbol.toUtf8().constData()))
+            return refuse(QStringLiteral("does not export '%1', which the application requires").arg(symbol));
     }
+    QString manifestError;
+    const Abi::Manifest *manifest = readManifest(*library, &manifestError);
+    if (!manifestError.isEmpty())
+        return refuse(manifestError);
+    std::vector<Binding> bindings;
+    const QString bindError = bindFunctions(manifest, allSlots(), &bindings);
+    if (!bindError.isEmpty())
+        return refuse(bindError);
     qCDebug(lcLoader).noquote() << "loaded" << copyPath;
 
     if (pending) {
@@ -296,11 +313,14 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
     pending.library = std::move(library);
     pending.copyPath = copyPath;
     pending.identity = snapshot.identity;
+    pending.manifest = manifest;
+    pending.bindings = std::move(bindings);
 
     if (!current) {
         // The first version: nothing to swap out, no one to warn.
         current = std::move(pending);
         pending = {};
+        install(current);
         sync->version.store(1);
         Q_EMIT q->loadedFileNameChanged();
         Q_EMIT q->loadedChanged();
@@ -339,8 +359,11 @@ void QHotLibraryPrivate::tryFinishSwap()
             return; // the last blocker to go calls us again
         }
     }
-    if (activeCalls > 0) {
+    if (activeCalls() > 0) {
+        // A hot function is on our stack (it runs an event loop): swapping
+        // now would pull its code from under it. Look again shortly.
         qCDebug(lcSwap) << "swap waits for a hot call to return";
+        swapRetryTimer->start();
         return;
     }
 
@@ -348,6 +371,7 @@ void QHotLibraryPrivate::tryFinishSwap()
     current = std::move(pending);
     pending = {};
     aboutToReloadEmitted = false;
+    install(current);
     discard(old);
     {
         std::lock_guard lock(sync->mutex);
@@ -360,6 +384,49 @@ void QHotLibraryPrivate::tryFinishSwap()
     Q_EMIT q->loadedFileNameChanged();
     Q_EMIT q->versionChanged();
     Q_EMIT q->reloaded();
+}
+
+QList<QHotModule::Slot *> QHotLibraryPrivate::allSlots() const
+{
+    QList<QHotModule::Slot *> slots;
+    for (QHotModule *module : modules)
+        slots += QHotModulePrivate::get(module)->slots;
+    return slots;
+}
+
+int QHotLibraryPrivate::activeCalls() const
+{
+    int calls = directCalls;
+    for (QHotModule *module : modules)
+        calls += module->m_depth;
+    return calls;
+}
+
+// Points every declared function at \a version and opens the straight call
+// path on this thread.
+void QHotLibraryPrivate::install(LoadedVersion &version)
+{
+    for (const Binding &binding : version.bindings)
+        *binding.slot->target = binding.address;
+    const Qt::HANDLE self = QThread::currentThreadId();
+    for (QHotModule *module : modules)
+        module->m_owner.store(self);
+}
+
+void QHotLibraryPrivate::closeStraightPath()
+{
+    for (QHotModule *module : std::as_const(modules))
+        module->m_owner.store(nullptr);
+}
+
+// Closes the straight call path: calls go the slow way, which loads first.
+void QHotLibraryPrivate::unbindModules()
+{
+    closeStraightPath();
+    for (QHotModule *module : modules) {
+        for (QHotModule::Slot *slot : QHotModulePrivate::get(module)->slots)
+            *slot->target = nullptr;
+    }
 }
 
 void QHotLibraryPrivate::discard(LoadedVersion &version)
@@ -379,6 +446,8 @@ void QHotLibraryPrivate::discard(LoadedVersion &version)
 
 void QHotLibraryPrivate::discardAll()
 {
+    if (current)
+        unbindModules();
     discard(pending);
     discard(current);
     aboutToReloadEmitted = false;
@@ -414,6 +483,8 @@ QHotLibrary::~QHotLibrary()
     d->sync->cv.notify_all();
     d->watcher->stop();
     d->discardAll();
+    for (QHotModule *module : std::as_const(d->modules))
+        QHotModulePrivate::get(module)->libraryDestroyed();
     // d->dir goes with d_ptr and takes the directory with it.
 }
 
@@ -632,4 +703,81 @@ bool QHotLibrary::waitForReload(int msecs)
     else
         sync->cv.wait_for(lock, std::chrono::milliseconds(msecs), arrived);
     return sync->reloadGeneration != generation;
+}
+
+QVariant QHotLibrary::call(const QString &name, const QVariantList &arguments)
+{
+    Q_D(QHotLibrary);
+    const auto fail = [d](const QString &why) {
+        qCWarning(lcLoader).noquote() << why;
+        d->setError(why);
+        return QVariant();
+    };
+    if (!d->onOwnerThread())
+        return fail(QStringLiteral("QHotLibrary::call(%1): must be called on the library's thread").arg(name));
+    if (!d->current)
+        return fail(d->describe(QStringLiteral("is not loaded; cannot call '%1'").arg(name)));
+    if (!d->current.manifest) {
+        return fail(d->describe(QStringLiteral("has no hot-function manifest; call() reaches only the "
+                                               "functions listed with QHOT_LIBRARY")));
+    }
+    const Abi::FunctionInfo *f = findFunction(*d->current.manifest, name);
+    if (!f)
+        return fail(d->describe(QStringLiteral("has no hot function '%1'").arg(name)));
+    const QString fn = QString::fromUtf8(f->name);
+    const qsizetype expected = qsizetype(f->typeCount) - 1;
+    if (arguments.size() != expected) {
+        return fail(QStringLiteral("'%1' takes %2 argument(s), %3 given").arg(fn).arg(expected).arg(arguments.size()));
+    }
+    const auto typeName = [](const Abi::TypeInfo &t) { return QString::fromUtf8(t.name, t.nameLength); };
+    QVariantList converted;
+    converted.reserve(expected);
+    for (qsizetype i = 0; i < expected; ++i) {
+        const Abi::TypeInfo &type = f->types[i + 1];
+        if (type.metaTypeId == 0) {
+            return fail(QStringLiteral("argument %1 of '%2' is of type '%3', which call() cannot pass "
+                                       "(only built-in QMetaTypes)")
+                                .arg(i + 1).arg(fn, typeName(type)));
+        }
+        QVariant value = arguments.at(i);
+        const QMetaType wanted(int(type.metaTypeId));
+        if (value.metaType() != wanted && !value.convert(wanted)) {
+            return fail(QStringLiteral("argument %1 of '%2' must be %3; the %4 given cannot be converted")
+                                .arg(i + 1)
+                                .arg(fn, QString::fromLatin1(wanted.name()),
+                                     QString::fromLatin1(arguments.at(i).metaType().name()
+                                                                 ? arguments.at(i).metaType().name()
+                                                                 : "invalid value")));
+        }
+        converted.append(value);
+    }
+    const Abi::TypeInfo &returnType = f->types[0];
+    if (returnType.metaTypeId == 0) {
+        return fail(QStringLiteral("'%1' returns '%2', which call() cannot pass (only built-in QMetaTypes)")
+                            .arg(fn, typeName(returnType)));
+    }
+    const bool isVoid = returnType.metaTypeId == QMetaType::Void;
+    QVariant result = isVoid ? QVariant() : QVariant(QMetaType(int(returnType.metaTypeId)));
+    std::vector<void *> pointers;
+    pointers.reserve(size_t(expected));
+    for (QVariant &value : converted)
+        pointers.push_back(value.data());
+
+    ++d->directCalls;
+    const auto done = qScopeGuard([d] { --d->directCalls; });
+    if (!f->invoke(isVoid ? nullptr : result.data(), pointers.data()))
+        return fail(QStringLiteral("'%1' cannot be called through call()").arg(fn));
+    d->setError(QString());
+    return result;
+}
+
+bool QHotLibrary::event(QEvent *event)
+{
+    Q_D(QHotLibrary);
+    if (event->type() == QEvent::ThreadChange) {
+        // The straight call path is for the old thread; the next call on the
+        // new one takes the slow path, which opens it there.
+        d->closeStraightPath();
+    }
+    return QObject::event(event);
 }

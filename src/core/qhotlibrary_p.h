@@ -4,6 +4,7 @@
 
 #include <QHotReload/qhotlibrary.h>
 
+#include "manifest_p.h"
 #include "privatedir_p.h"
 #include "readiness_p.h"
 #include "watcher_p.h"
@@ -47,6 +48,8 @@ struct LoadedVersion
     std::unique_ptr<QLibrary> library;
     QString copyPath;
     QByteArray identity;
+    const Abi::Manifest *manifest = nullptr;   // nullptr for a plain library
+    std::vector<Binding> bindings;             // where each declared function is in this version
 
     explicit operator bool() const { return library != nullptr; }
 };
@@ -99,6 +102,11 @@ public:
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
     void tryFinishSwap();
 
+    void install(QHotReload::Internal::LoadedVersion &version);
+    void unbindModules();
+    void closeStraightPath();
+    int activeCalls() const;
+    QList<QHotModule::Slot *> allSlots() const;
     void discard(QHotReload::Internal::LoadedVersion &version);
     void discardAll();
     void setError(const QString &error);
@@ -116,11 +124,13 @@ public:
     bool active = false;              // load() was called and unload() was not
     bool aboutToReloadEmitted = false;
     int copyCounter = 0;
-    int activeCalls = 0;              // hot calls on the owner thread's stack
+    int directCalls = 0;              // call() invocations on the owner thread's stack
+    QList<QHotModule *> modules;      // the modules whose functions every version must have
 
     std::unique_ptr<QHotReload::Internal::PrivateDir> dir;
     QHotReload::Internal::FileWatcher *watcher = nullptr;
     QTimer *checkTimer = nullptr;
+    QTimer *swapRetryTimer = nullptr; // while a hot call on our stack holds a swap back
     QHotReload::Internal::LoadedVersion current;
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_QHOTMODULE_H
+#define QHOTRELOAD_QHOTMODULE_H
+
+// The application's side of hot functions: callables with the library's names
+// and exact signatures, generated at compile time from the library's header.
+//
+//     #include <QHotReload/QHotModule>
+//     #include "logic.h"                        // declarations only: no link dependency
+//
+//     QHOT_MODULE(hot_logic, QHOT_LIBRARY_FILE_logic, step, render);  // global functions
+//
+//     namespace hot_game {                      // functions in namespaces, renamed at will
+//     QHOT_MODULE_LIBRARY(QHOT_LIBRARY_FILE_game);
+//     QHOT_FUNCTION(step, game::step);
+//     QHOT_FUNCTION(valueA, a::value);
+//     }
+//
+//     hot_logic::step(state);                   // reads like the plain call
+//
+// A call on the library's thread is one indirect call through a pointer that
+// each swap refreshes. A call from any other thread is run on the library's
+// thread and blocks until it returns (QHotModule::setMarshalTimeout()).
+//
+// With QHOTRELOAD_STATIC defined (hot reload switched off at configure time)
+// the callables are references to the plain functions: the compiler emits a
+// direct call, and no QHotReload runtime is linked.
+
+#include <QHotReload/qhotmanifest.h>
+
+#if !defined(QHOTRELOAD_STATIC)
+
+#include <QHotReload/qhotlibrary.h>
+
+#include <QtCore/QThread>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+
+class QHotModulePrivate;
+template <typename Signature> class QHotFunction;
+
+/*!
+    \class QHotCallError
+    \brief Thrown by a hot function that could not be called at all.
+
+    Either no version of the library could be loaded, or a call made from
+    another thread was not picked up by the library's thread within the
+    module's marshal timeout (that thread runs no event loop, or it is itself
+    waiting for the calling thread). The hot function was not entered. what()
+    names the function and the cause.
+*/
+class QHOTRELOAD_CORE_EXPORT QHotCallError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+    ~QHotCallError() override;
+};
+
+/*!
+    \class QHotModule
+    \brief The hot functions of one library, as the application declared them.
+
+    Made by QHOT_MODULE / QHOT_MODULE_LIBRARY; reach it as \c ns::hotModule().
+    It owns the QHotLibrary (created on first use, on the application's main
+    thread, and destroyed with the QCoreApplication). Every version is checked
+    against the declared functions before it is taken: each must be present
+    with the same signature, and each type a signature names must keep its
+    layout; otherwise the version is refused (reloadFailed) and the old one
+    keeps running. While a hot function runs on the library's thread (for
+    instance a dialog's exec() inside it), a swap waits until it returns.
+*/
+class QHOTRELOAD_CORE_EXPORT QHotModule
+{
+public:
+    explicit QHotModule(const char *libraryName);
+    ~QHotModule();
+    Q_DISABLE_COPY_MOVE(QHotModule)
+
+    /*!
+        The library, created on first use (on the main thread; from another
+        thread the creation is run there). nullptr before a QCoreApplication
+        exists and after it is gone.
+    */
+    QHotLibrary *library();
+
+    /*!
+        Loads the library if it is not loaded yet. Call it at start-up on the
+        main thread to show a clear error rather than meet a QHotCallError at
+        the first call. Returns false with the reason in errorString().
+    */
+    bool load();
+    QString errorString() const;
+
+    //! How long a call from another thread waits to be picked up (default 10 s).
+    int marshalTimeout() const;
+    void setMarshalTimeout(int msecs);
+
+    //! \internal One declared function; the library writes its address.
+    struct Slot
+    {
+        const char *name;
+        std::string_view signature;
+        quint64 signatureHash;
+        const QHotReload::Abi::TypeInfo *types;
+        quint32 typeCount;
+        QFunctionPointer *target;
+    };
+    //! \internal
+    void addSlot(Slot *slot);
+
+private:
+    template <typename Signature> friend class QHotFunction;
+    friend class QHotLibraryPrivate;
+    friend class QHotModulePrivate;
+
+    struct CallScope
+    {
+        explicit CallScope(QHotModule &m) noexcept : module(m) { ++module.m_depth; }
+        ~CallScope() { --module.m_depth; }
+        QHotModule &module;
+    };
+
+    //! Runs \a thunk on the library's thread with the library loaded, or throws QHotCallError.
+    void runOnOwner(void (*thunk)(void *), void *context, const char *functionName);
+
+    // Read on every call: the thread on which calls go straight through
+    // (null while nothing is loaded), and how many hot calls are on its stack.
+    std::atomic<Qt::HANDLE> m_owner{nullptr};
+    int m_depth = 0;
+    std::unique_ptr<QHotModulePrivate> d;
+};
+
+/*!
+    \class QHotFunction
+    \brief A callable with exactly the signature of a hot library's function.
+*/
+template <typename R, typename... A>
+class QHotFunction<R(A...)>
+{
+    using Traits = QHotReload::detail::FunctionTraits<R(A...)>;
+
+public:
+    QHotFunction(QHotModule &module, const char *name) noexcept
+        : m_module(&module)
+        , m_slot{name, Traits::signature, Traits::signatureHash, Traits::types, Traits::typeCount, &m_function}
+    {
+        module.addSlot(&m_slot);
+    }
+    Q_DISABLE_COPY_MOVE(QHotFunction)
+
+    R operator()(A... args) const
+    {
+        if (Q_LIKELY(m_module->m_owner.load(std::memory_order_relaxed) == QThread::currentThreadId())) {
+            QHotModule::CallScope scope(*m_module);
+            return reinterpret_cast<R (*)(A...)>(m_function)(std::forward<A>(args)...);
+        }
+        return slowCall(std::forward<A>(args)...);
+    }
+
+    //! The qualified name of the library's function.
+    const char *name() const noexcept { return m_slot.name; }
+
+private:
+    template <typename F> static void thunk(void *f) { (*static_cast<F *>(f))(); }
+
+    // Not loaded yet, or called from another thread: let the module bring the
+    // call to the library's thread, where it takes the straight path.
+    R slowCall(A... args) const
+    {
+        if constexpr (std::is_void_v<R>) {
+            auto call = [&] { (*this)(std::forward<A>(args)...); };
+            m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name);
+        } else if constexpr (std::is_reference_v<R>) {
+            std::remove_reference_t<R> *result = nullptr;
+            auto call = [&] { result = &(*this)(std::forward<A>(args)...); };
+            m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name);
+            return static_cast<R>(*result);
+        } else {
+            std::optional<R> result;
+            auto call = [&] { result.emplace((*this)(std::forward<A>(args)...)); };
+            m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name);
+            return std::move(*result);
+        }
+    }
+
+    QHotModule *m_module;
+    QFunctionPointer m_function = nullptr;
+    QHotModule::Slot m_slot;
+};
+
+#define QHOT_MODULE_LIBRARY(library)                                                              \
+    inline QHotModule &hotModule()                                                                \
+    {                                                                                             \
+        static QHotModule module(library);                                                        \
+        return module;                                                                            \
+    }                                                                                             \
+    static_assert(true, "")
+
+#define QHOT_FUNCTION(name, function)                                                             \
+    inline QHotFunction<decltype(function)> name { hotModule(), #function }
+
+#else // QHOTRELOAD_STATIC
+
+// Hot reload is off: the callables are the plain functions.
+class QHotModule
+{
+public:
+    explicit constexpr QHotModule(const char *) noexcept {}
+    static constexpr bool load() noexcept { return true; }
+};
+
+#define QHOT_MODULE_LIBRARY(library)                                                              \
+    inline QHotModule &hotModule()                                                                \
+    {                                                                                             \
+        static QHotModule module(library);                                                        \
+        return module;                                                                            \
+    }                                                                                             \
+    static_assert(true, "")
+
+#define QHOT_FUNCTION(name, function) inline constexpr auto &name = function
+
+#endif // QHOTRELOAD_STATIC
+
+#define QHOT_DETAIL_GLOBAL_FUNCTION(function) QHOT_FUNCTION(function, ::function);
+#define QHOT_DETAIL_SCOPED_FUNCTION(scope, function) QHOT_FUNCTION(function, ::scope::function);
+
+/*!
+    Declares namespace \a ns with the module of \a library (a path or a bare
+    name, as QHotLibrary takes it) and a callable for each of the global
+    functions listed after it.
+*/
+#define QHOT_MODULE(ns, library, ...)                                                             \
+    namespace ns {                                                                                \
+    QHOT_MODULE_LIBRARY(library);                                                                 \
+    QHOT_DETAIL_FOR_EACH(QHOT_DETAIL_GLOBAL_FUNCTION, __VA_ARGS__)                                \
+    }                                                                                             \
+    static_assert(true, "")
+
+/*!
+    As QHOT_MODULE, for functions that live in namespace \a scope of the library.
+*/
+#define QHOT_MODULE_SCOPED(ns, library, scope, ...)                                               \
+    namespace ns {                                                                                \
+    QHOT_MODULE_LIBRARY(library);                                                                 \
+    QHOT_DETAIL_FOR_EACH_WITH(QHOT_DETAIL_SCOPED_FUNCTION, scope, __VA_ARGS__)                    \
+    }                                                                                             \
+    static_assert(true, "")
+
+#endif // QHOTRELOAD_QHOTMODULE_H

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+#include "qhotmodule_p.h"
+
+#include "logging_p.h"
+#include "qhotlibrary_p.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QThread>
+
+#include <chrono>
+#include <condition_variable>
+
+QHotCallError::~QHotCallError() = default;
+
+namespace QHotReload::Internal {
+
+namespace {
+QString threadName(QThread *thread)
+{
+    if (!thread)
+        return QStringLiteral("(none)");
+    if (!thread->objectName().isEmpty())
+        return QLatin1Char('\'') + thread->objectName() + QLatin1Char('\'');
+    if (QCoreApplication::instance() && thread == QCoreApplication::instance()->thread())
+        return QStringLiteral("the main thread");
+    return QStringLiteral("thread 0x%1").arg(quintptr(thread), 0, 16);
+}
+} // namespace
+
+void runBlocking(QObject *target, const std::function<void()> &function, int timeoutMs, const QString &whatFailed)
+{
+    struct Call
+    {
+        enum State { Waiting, Running, Done, Cancelled };
+        std::mutex mutex;
+        std::condition_variable cv;
+        State state = Waiting;
+        std::exception_ptr error;
+    };
+    const auto call = std::make_shared<Call>();
+    // `function` is captured by reference: this thread waits until it is done,
+    // or cancels it before it starts, so it never outlives its use.
+    QMetaObject::invokeMethod(target, [call, &function] {
+        {
+            std::lock_guard lock(call->mutex);
+            if (call->state == Call::Cancelled)
+                return;
+            call->state = Call::Running;
+        }
+        try {
+            function();
+        } catch (...) {
+            call->error = std::current_exception();
+        }
+        {
+            std::lock_guard lock(call->mutex);
+            call->state = Call::Done;
+        }
+        call->cv.notify_all();
+    }, Qt::QueuedConnection);
+
+    std::unique_lock lock(call->mutex);
+    const bool started = call->cv.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                                           [&] { return call->state != Call::Waiting; });
+    if (!started) {
+        call->state = Call::Cancelled;
+        const QString message = whatFailed
+                + QStringLiteral(": %1 did not pick the call up within %2 ms; it runs no event loop, or it is "
+                                 "waiting for the calling thread (a deadlock). The call was not made.")
+                          .arg(threadName(target->thread()))
+                          .arg(timeoutMs);
+        qCWarning(lcSwap).noquote() << message;
+        throw QHotCallError(message.toStdString());
+    }
+    call->cv.wait(lock, [&] { return call->state == Call::Done; });
+    if (call->error)
+        std::rethrow_exception(call->error);
+}
+
+} // namespace QHotReload::Internal
+
+using namespace QHotReload::Internal;
+
+void QHotModulePrivate::libraryDestroyed()
+{
+    std::lock_guard lock(mutex);
+    library = nullptr;
+    q->m_owner.store(nullptr);
+}
+
+QHotModule::QHotModule(const char *libraryName)
+    : d(std::make_unique<QHotModulePrivate>())
+{
+    d->q = this;
+    d->libraryName = QString::fromUtf8(libraryName);
+    if (const QByteArray timeout = qgetenv("QHOTRELOAD_MARSHAL_TIMEOUT_MS"); !timeout.isEmpty())
+        d->marshalTimeout = timeout.toInt();
+}
+
+QHotModule::~QHotModule()
+{
+    std::lock_guard lock(d->mutex);
+    if (d->library) {
+        // Only reached when the QCoreApplication outlives static destruction;
+        // the library must not call back into a module that is gone.
+        QHotLibraryPrivate::get(d->library)->modules.removeAll(this);
+    }
+}
+
+void QHotModule::addSlot(Slot *slot)
+{
+    d->slots.append(slot);
+}
+
+QHotLibrary *QHotModule::library()
+{
+    {
+        std::lock_guard lock(d->mutex);
+        if (d->library)
+            return d->library;
+    }
+    QCoreApplication *app = QCoreApplication::instance();
+    if (!app)
+        return nullptr;
+    const auto create = [this, app] {
+        std::lock_guard lock(d->mutex);
+        if (d->library)
+            return;
+        // A child of the application: it goes (and unloads) with it.
+        auto *library = new QHotLibrary(d->libraryName, app);
+        QHotLibraryPrivate::get(library)->modules.append(this);
+        d->library = library;
+    };
+    if (QThread::currentThread() == app->thread())
+        create();
+    else
+        runBlocking(app, create, d->marshalTimeout, QStringLiteral("QHotModule: cannot create the library %1").arg(d->libraryName));
+    std::lock_guard lock(d->mutex);
+    return d->library;
+}
+
+bool QHotModule::load()
+{
+    QHotLibrary *lib = library();
+    if (!lib) {
+        d->error = QStringLiteral("QHotModule::load(%1): no QCoreApplication").arg(d->libraryName);
+        return false;
+    }
+    if (QThread::currentThread() != lib->thread()) {
+        bool ok = false;
+        runBlocking(lib, [&] { ok = load(); }, d->marshalTimeout,
+                    QStringLiteral("QHotModule: cannot load %1").arg(d->libraryName));
+        return ok;
+    }
+    if (lib->isLoaded() || lib->load()) {
+        d->error.clear();
+        return true;
+    }
+    d->error = lib->errorString();
+    return false;
+}
+
+QString QHotModule::errorString() const
+{
+    return d->error;
+}
+
+int QHotModule::marshalTimeout() const
+{
+    return d->marshalTimeout;
+}
+
+void QHotModule::setMarshalTimeout(int msecs)
+{
+    d->marshalTimeout = msecs;
+}
+
+void QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *functionName)
+{
+    QHotLibrary *lib = library();
+    if (!lib) {
+        throw QHotCallError(QStringLiteral("cannot call '%1': there is no QCoreApplication (yet, or any more)")
+                                    .arg(QString::fromUtf8(functionName))
+                                    .toStdString());
+    }
+    const auto body = [&] {
+        if (!lib->isLoaded() && !lib->load()) {
+            throw QHotCallError(QStringLiteral("cannot call '%1': %2")
+                                        .arg(QString::fromUtf8(functionName), lib->errorString())
+                                        .toStdString());
+        }
+        // Loaded here, on the library's thread: every declared function is
+        // bound (the library checked them when it took this version).
+        m_owner.store(QThread::currentThreadId());
+        thunk(context);
+    };
+    if (QThread::currentThread() == lib->thread()) {
+        body();
+        return;
+    }
+    runBlocking(lib, body, d->marshalTimeout,
+                QStringLiteral("cannot call '%1' from %2")
+                        .arg(QString::fromUtf8(functionName),
+                             QThread::currentThread()->objectName().isEmpty()
+                                     ? QStringLiteral("a worker thread")
+                                     : QLatin1Char('\'') + QThread::currentThread()->objectName() + QLatin1Char('\'')));
+}
