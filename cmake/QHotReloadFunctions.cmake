@@ -2,18 +2,34 @@
 # and included by it (and by the top-level build when QHotReload is a subproject).
 #
 #   qhot_add_library(<target> [SOURCES] <source>...)
-#       Adds a shared library meant to be hot reloaded: built with
+#       Adds a library meant to be hot reloaded. With QHOTRELOAD_ENABLED (the
+#       default except for Release builds) it is a shared library built with
 #       -fno-gnu-unique on GCC (otherwise inline function-local statics become
-#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library), hidden
-#       visibility, and marked so that qhot_link_library() knows it.
+#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library) and
+#       hidden visibility. With QHOTRELOAD_ENABLED off it is a plain static
+#       library and QHOTRELOAD_STATIC is defined for it and its users, which
+#       turns QHOT_LIBRARY into nothing and the QHOT_MODULE callables into the
+#       plain functions.
 #
 #   qhot_link_library(<host> <library>)
-#       Makes <host> use the hot <library>: builds the library whenever the host
-#       is built, links QHotReload::Core, and bakes the library's absolute path
-#       into the host as the string macro QHOT_LIBRARY_FILE_<library> (the
-#       library name made a C identifier), for QHotLibrary's constructor.
+#       Makes <host> use the hot <library>. Hot: builds the library whenever the
+#       host is built (without linking it), links QHotReload::Core, and bakes
+#       the library's absolute path into the host as the string macro
+#       QHOT_LIBRARY_FILE_<library> (the name made a C identifier), for
+#       QHotLibrary and QHOT_MODULE. Static: links the library directly.
 
 include_guard(GLOBAL)
+
+if(NOT DEFINED QHOTRELOAD_ENABLED)
+    if(CMAKE_BUILD_TYPE STREQUAL "Release")
+        set(_qhot_enabled_default OFF)
+    else()
+        set(_qhot_enabled_default ON)
+    endif()
+    option(QHOTRELOAD_ENABLED "Hot reload (OFF: hot libraries are linked statically, calls are direct)"
+        ${_qhot_enabled_default})
+    unset(_qhot_enabled_default)
+endif()
 
 function(qhot_add_library target)
     if(NOT target)
@@ -28,11 +44,20 @@ function(qhot_add_library target)
         message(FATAL_ERROR "qhot_add_library(${target}): no sources given")
     endif()
 
+    if(NOT QHOTRELOAD_ENABLED)
+        add_library(${target} STATIC ${sources})
+        set_target_properties(${target} PROPERTIES QHOT_HOT_LIBRARY ON)
+        target_compile_definitions(${target} PUBLIC QHOTRELOAD_STATIC)
+        target_link_libraries(${target} PUBLIC QHotReload::Headers)
+        return()
+    endif()
+
     add_library(${target} SHARED ${sources})
     set_target_properties(${target} PROPERTIES
         CXX_VISIBILITY_PRESET hidden
         VISIBILITY_INLINES_HIDDEN ON
         QHOT_HOT_LIBRARY ON)
+    target_link_libraries(${target} PRIVATE QHotReload::Headers)
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
         # Without it g++ marks inline statics STB_GNU_UNIQUE and the library can
         # never be unloaded: the next version would bind to the old one's data.
@@ -55,9 +80,15 @@ function(qhot_link_library host library)
         message(FATAL_ERROR "qhot_link_library(${host} ${library}): unexpected arguments: ${ARGN}")
     endif()
 
+    string(MAKE_C_IDENTIFIER "${library}" id)
+    if(NOT QHOTRELOAD_ENABLED)
+        target_link_libraries(${host} PRIVATE ${library})
+        target_compile_definitions(${host} PRIVATE "QHOT_LIBRARY_FILE_${id}=\"${library}\"")
+        return()
+    endif()
+
     add_dependencies(${host} ${library})
     target_link_libraries(${host} PRIVATE QHotReload::Core)
-    string(MAKE_C_IDENTIFIER "${library}" id)
     target_compile_definitions(${host} PRIVATE
         "QHOT_LIBRARY_FILE_${id}=\"$<TARGET_FILE:${library}>\"")
 endfunction()

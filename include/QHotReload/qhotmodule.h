@@ -221,12 +221,19 @@ public:
     }                                                                                             \
     static_assert(true, "")
 
+// A reference to the function: a direct call once the optimizer runs (-O1).
 #define QHOT_FUNCTION(name, function) inline constexpr auto &name = function
+
+// Same names: the plain functions themselves, a direct call even at -O0.
+#define QHOT_DETAIL_GLOBAL_FUNCTION(function) using ::function;
+#define QHOT_DETAIL_SCOPED_FUNCTION(scope, function) using ::scope::function;
 
 #endif // QHOTRELOAD_STATIC
 
+#if !defined(QHOTRELOAD_STATIC)
 #define QHOT_DETAIL_GLOBAL_FUNCTION(function) QHOT_FUNCTION(function, ::function);
 #define QHOT_DETAIL_SCOPED_FUNCTION(scope, function) QHOT_FUNCTION(function, ::scope::function);
+#endif
 
 /*!
     Declares namespace \a ns with the module of \a library (a path or a bare
