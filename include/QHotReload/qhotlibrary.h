@@ -184,6 +184,12 @@ Q_SIGNALS:
     void reloaded();
     //! A new version was refused; the old one keeps running. \a reason names the file and the cause.
     void reloadFailed(const QString &reason);
+    /*!
+        The new version is live but its restore hook (QHOT_LIBRARY_STATE)
+        refused the saved state or threw. The state is kept and offered to the
+        next version. \a reason names the file, the version and the cause.
+    */
+    void stateRestoreFailed(const QString &reason);
 
     void fileNameChanged();
     void loadedFileNameChanged();

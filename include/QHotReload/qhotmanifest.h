@@ -219,6 +219,20 @@ template <auto Fn> constexpr Abi::FunctionInfo functionInfo(const char *name)
             &invoke<Fn>};
 }
 
+// Where QHOT_LIBRARY_STATE puts the hooks for the manifest to find. Set during
+// the library's static initialization, before the manifest is first read.
+template <typename = void> struct StateHooks
+{
+    static inline QVariant (*save)() = nullptr;
+    static inline bool (*restore)(const QVariant &) = nullptr;
+    static bool install(QVariant (*s)(), bool (*r)(const QVariant &))
+    {
+        save = s;
+        restore = r;
+        return true;
+    }
+};
+
 // Field list for QHOT_DESCRIBE_TYPE: "name:type@offset;..."
 inline void appendField(std::string &out, const char *name, std::string_view type, std::size_t offset)
 {
@@ -313,7 +327,21 @@ inline void appendField(std::string &out, const char *name, std::string_view typ
 #if defined(QHOTRELOAD_STATIC)
 #  define QHOTRELOAD_ENABLED 0
 #  define QHOT_LIBRARY(...) static_assert(true, "")
+#  define QHOT_LIBRARY_STATE(save, restore) static_assert(true, "")
 #else
+/*!
+    Declares the library's state hooks: before a swap the running version's
+    \a save (QVariant()) returns its own state (caches, counters, registries);
+    after the swap the new version's \a restore (bool(const QVariant &))
+    receives it. If \a restore returns false or throws, the value is kept and
+    offered again at the next reload. Use it once, next to QHOT_LIBRARY.
+*/
+#  define QHOT_LIBRARY_STATE(save, restore)                                                       \
+    namespace {                                                                                   \
+    [[maybe_unused]] const bool qhotStateHooksRegistered =                                        \
+        ::QHotReload::detail::StateHooks<>::install(save, restore);                               \
+    }                                                                                             \
+    static_assert(true, "")
 #  define QHOTRELOAD_ENABLED 1
 /*!
     Lists a hot library's functions (qualified names, any namespace) and
@@ -332,8 +360,8 @@ inline void appendField(std::string &out, const char *name, std::string_view typ
             quint32(sizeof(functions) / sizeof(functions[0])),                                    \
             functions,                                                                            \
             ::QHotReload::detail::compilerId(),                                                   \
-            nullptr,                                                                              \
-            nullptr};                                                                             \
+            ::QHotReload::detail::StateHooks<>::save,                                             \
+            ::QHotReload::detail::StateHooks<>::restore};                                         \
         return &manifest;                                                                         \
     }                                                                                             \
     static_assert(true, "")

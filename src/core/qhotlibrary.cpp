@@ -13,6 +13,7 @@
 #include <QtCore/QThread>
 
 #include <chrono>
+#include <optional>
 
 using namespace QHotReload::Internal;
 namespace Abi = QHotReload::Abi;
@@ -367,6 +368,31 @@ void QHotLibraryPrivate::tryFinishSwap()
         return;
     }
 
+    // The running version's own state, saved while its code is still here.
+    // A value an earlier version failed to restore is offered again instead.
+    std::optional<QVariant> state = std::move(keptState);
+    keptState.reset();
+    if (!state && current.manifest && current.manifest->saveState) {
+        QString why;
+        try {
+            state = current.manifest->saveState();
+        } catch (const std::exception &e) {
+            why = QString::fromLocal8Bit(e.what());
+        } catch (...) {
+            why = QStringLiteral("an unknown exception");
+        }
+        if (!why.isEmpty()) {
+            // Swapping now would lose the state for good: refuse the new version.
+            rejectedIdentity = pending.identity;
+            discard(pending);
+            aboutToReloadEmitted = false;
+            reportFailure(describe(QStringLiteral("was not taken: the running version's save hook threw (%1); "
+                                                  "the running version keeps its state")
+                                           .arg(why)));
+            return;
+        }
+    }
+
     LoadedVersion old = std::move(current);
     current = std::move(pending);
     pending = {};
@@ -380,10 +406,42 @@ void QHotLibraryPrivate::tryFinishSwap()
         ++sync->reloadGeneration;
     }
     sync->cv.notify_all();
+    if (state)
+        restoreState(std::move(*state));
     qCDebug(lcSwap) << "reloaded" << filePath << "version" << sync->version.load();
     Q_EMIT q->loadedFileNameChanged();
     Q_EMIT q->versionChanged();
     Q_EMIT q->reloaded();
+}
+
+// Hands \a state to the version just swapped in. What it cannot take is kept
+// and offered to the next version: a failed restore loses nothing.
+void QHotLibraryPrivate::restoreState(QVariant state)
+{
+    Q_Q(QHotLibrary);
+    if (!current.manifest || !current.manifest->restoreState) {
+        keptState = std::move(state);
+        return;
+    }
+    QString why;
+    try {
+        if (!current.manifest->restoreState(state))
+            why = QStringLiteral("returned false");
+    } catch (const std::exception &e) {
+        why = QStringLiteral("threw (%1)").arg(QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        why = QStringLiteral("threw an unknown exception");
+    }
+    if (why.isEmpty())
+        return;
+    keptState = std::move(state);
+    const QString reason = describe(QStringLiteral("version %1: its restore hook %2; the saved state is kept "
+                                                   "and offered again at the next reload")
+                                            .arg(sync->version.load())
+                                            .arg(why));
+    qCWarning(lcSwap).noquote() << reason;
+    setError(reason);
+    Q_EMIT q->stateRestoreFailed(reason);
 }
 
 QList<QHotModule::Slot *> QHotLibraryPrivate::allSlots() const

@@ -18,6 +18,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace QHotReload::Internal {
 
@@ -104,6 +105,7 @@ public:
 
     void install(QHotReload::Internal::LoadedVersion &version);
     void unbindModules();
+    void restoreState(QVariant state);
     void closeStraightPath();
     int activeCalls() const;
     QList<QHotModule::Slot *> allSlots() const;
@@ -134,6 +136,7 @@ public:
     QHotReload::Internal::LoadedVersion current;
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes
+    std::optional<QVariant> keptState; // saved, not yet restored by any version
 
     // A snapshot that could not be taken yet: reported once it stays the same
     // for its settle time, forgotten as soon as the file changes.
