@@ -20,7 +20,9 @@
 // header and links QtCore only. With QHOTRELOAD_STATIC defined (hot reload
 // switched off at configure time) QHOT_LIBRARY expands to nothing.
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QMetaType>
+#include <QtCore/QObject>
 #include <QtCore/QVariant>
 #include <QtCore/qglobal.h>
 
@@ -76,6 +78,7 @@ struct Manifest
     const char *compiler;      // signatures compare only between the same compiler
     QVariant (*saveState)();                     // optional state hooks
     bool (*restoreState)(const QVariant &state);
+    QObject **versionRoot;     // set by the application: the parent of this version's objects
 };
 
 } // namespace Abi
@@ -233,6 +236,14 @@ template <typename = void> struct StateHooks
     }
 };
 
+// The QObject that owns this version's objects; the application writes it
+// through the manifest when it takes the version, and deletes it (and with it
+// every child and every connection made with it as context) before unloading.
+template <typename = void> struct VersionRoot
+{
+    static inline QObject *object = nullptr;
+};
+
 // Field list for QHOT_DESCRIBE_TYPE: "name:type@offset;..."
 inline void appendField(std::string &out, const char *name, std::string_view type, std::size_t offset)
 {
@@ -245,6 +256,46 @@ inline void appendField(std::string &out, const char *name, std::string_view typ
 }
 
 } // namespace detail
+
+/*!
+    The QObject that owns the running version's objects. Library code parents
+    its QObjects (timers, helpers, models) to it, or passes it as the context
+    of its connections, and they are deleted — the connections broken — before
+    this version is unloaded, while its code is still there to run their
+    destructors. Never nullptr on the library's thread once a QCoreApplication
+    exists (with hot reload off it lives as long as the application).
+*/
+inline QObject *versionRoot()
+{
+    // Not loaded through QHotLibrary (hot reload off, or a plain link): the
+    // application's lifetime is the version's lifetime.
+    if (!detail::VersionRoot<>::object && QCoreApplication::instance())
+        detail::VersionRoot<>::object = new QObject(QCoreApplication::instance());
+    return detail::VersionRoot<>::object;
+}
+
+/*!
+    Makes \a object (made by library code) belong to the running version: it
+    is deleted before the version is unloaded. Returns \a object.
+*/
+template <typename T> T *adopt(T *object)
+{
+    object->setParent(versionRoot());
+    return object;
+}
+
+/*!
+    QObject::connect for library code: \a functor (a lambda whose code lives
+    in the library) is disconnected before the version that made it is
+    unloaded, so a host signal never calls into unloaded code.
+*/
+template <typename Sender, typename Signal, typename Functor>
+QMetaObject::Connection connect(const Sender *sender, Signal signal, Functor &&functor,
+                                Qt::ConnectionType type = Qt::AutoConnection)
+{
+    return QObject::connect(sender, signal, versionRoot(), std::forward<Functor>(functor), type);
+}
+
 } // namespace QHotReload
 
 #define QHOT_DETAIL_EXPAND(x) x
@@ -361,7 +412,8 @@ inline void appendField(std::string &out, const char *name, std::string_view typ
             functions,                                                                            \
             ::QHotReload::detail::compilerId(),                                                   \
             ::QHotReload::detail::StateHooks<>::save,                                             \
-            ::QHotReload::detail::StateHooks<>::restore};                                         \
+            ::QHotReload::detail::StateHooks<>::restore,                                          \
+            &::QHotReload::detail::VersionRoot<>::object};                                        \
         return &manifest;                                                                         \
     }                                                                                             \
     static_assert(true, "")

@@ -316,6 +316,11 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
     pending.identity = snapshot.identity;
     pending.manifest = manifest;
     pending.bindings = std::move(bindings);
+    if (manifest && manifest->structSize >= sizeof(Abi::Manifest) && manifest->versionRoot) {
+        pending.root = std::make_unique<QObject>();
+        pending.root->setObjectName(QStringLiteral("qhotreload-root-%1").arg(copyCounter));
+        *manifest->versionRoot = pending.root.get();
+    }
 
     if (!current) {
         // The first version: nothing to swap out, no one to warn.
@@ -491,6 +496,9 @@ void QHotLibraryPrivate::discard(LoadedVersion &version)
 {
     if (!version)
         return;
+    // The version's objects and the connections made with its root as
+    // context go first, while their code is still mapped.
+    version.root.reset();
     if (version.library->isLoaded() && !version.library->unload())
         qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
     if (isMapped(version.copyPath)) {

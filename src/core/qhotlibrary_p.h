@@ -51,6 +51,7 @@ struct LoadedVersion
     QByteArray identity;
     const Abi::Manifest *manifest = nullptr;   // nullptr for a plain library
     std::vector<Binding> bindings;             // where each declared function is in this version
+    std::unique_ptr<QObject> root;             // parent of the version's own objects
 
     explicit operator bool() const { return library != nullptr; }
 };
