@@ -12,6 +12,12 @@
 #include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 
+#if defined(Q_OS_UNIX)
+#include <dlfcn.h>
+#elif defined(Q_OS_WIN)
+#include <qt_windows.h>
+#endif
+
 #include <chrono>
 #include <optional>
 
@@ -94,14 +100,17 @@ QString locateLibrary(const QString &name)
 
 bool isMapped(const QString &path)
 {
-#if defined(Q_OS_LINUX)
-    QFile maps(QStringLiteral("/proc/self/maps"));
-    if (!maps.open(QIODevice::ReadOnly | QIODevice::Text))
+#if defined(Q_OS_UNIX)
+    // Ask the loader, not /proc/self/maps: RTLD_NOLOAD only finds a library
+    // that is still loaded (what a STB_GNU_UNIQUE symbol does), in microseconds.
+    void *handle = ::dlopen(QFile::encodeName(path).constData(), RTLD_NOW | RTLD_NOLOAD);
+    if (!handle)
         return false;
-    const QByteArray needle = QFile::encodeName(path);
-    return maps.readAll().contains(needle);
+    ::dlclose(handle);
+    return true;
+#elif defined(Q_OS_WIN)
+    return ::GetModuleHandleW(reinterpret_cast<const wchar_t *>(QDir::toNativeSeparators(path).utf16())) != nullptr;
 #else
-    // No portable way to list mappings; QLibrary::unload()'s result is what we have.
     Q_UNUSED(path);
     return false;
 #endif

@@ -73,7 +73,7 @@ QString platformLibraryName(const QString &name);
 //! Where a relative library name is found (see the QHotLibrary constructor).
 QString locateLibrary(const QString &name);
 
-//! Whether \a path is mapped into this process (Linux: /proc/self/maps).
+//! Whether the library at \a path is still loaded in this process.
 bool isMapped(const QString &path);
 
 } // namespace QHotReload::Internal
