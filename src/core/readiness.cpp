@@ -43,7 +43,9 @@ constexpr quint16 ElfTypeShared = 3; // ET_DYN
 constexpr quint32 ElfPtLoad = 1;
 constexpr quint32 ElfShtNull = 0;
 constexpr quint32 ElfShtStrtab = 3;
+constexpr quint32 ElfShtNote = 7;
 constexpr quint32 ElfShtNobits = 8;
+constexpr quint32 ElfNoteGnuBuildId = 3;
 
 int hostElfMachine()
 {
@@ -158,6 +160,24 @@ Readiness checkElf(QByteArrayView bytes)
                                       .arg(i).arg(offset + size).arg(r.size()));
         if (i == shstrndx && shType != ElfShtStrtab)
             return incomplete(QStringLiteral("has a section table that is not filled in yet"));
+        // GNU ld writes the build-ID note after the section table, as the very
+        // last bytes (the ID is a hash of everything else). A note whose header
+        // or ID is still zeros is a file that is about to change once more.
+        if (shType == ElfShtNote && size >= 12) {
+            const quint32 namesz = r.get<quint32>(offset);
+            const quint32 descsz = r.get<quint32>(offset + 4);
+            const quint32 noteType = r.get<quint32>(offset + 8);
+            if (namesz == 0)
+                return incomplete(QStringLiteral("has a note section that is not written yet"));
+            const quint64 desc = offset + 12 + ((quint64(namesz) + 3) & ~quint64(3));
+            if (noteType == ElfNoteGnuBuildId && descsz > 0 && r.has(desc, descsz)) {
+                bool allZero = true;
+                for (quint64 b = 0; b < descsz && allZero; ++b)
+                    allZero = r.get<quint8>(desc + b) == 0;
+                if (allZero)
+                    return incomplete(QStringLiteral("has no build ID yet (the linker writes it last)"));
+            }
+        }
     }
     return ready();
 }
