@@ -180,7 +180,11 @@ public:
 Q_SIGNALS:
     //! A new version passed its checks; the old code is still loaded.
     void aboutToReload();
-    //! The new version is live; the old copy is unloaded and deleted.
+    /*!
+        The new version is live; the old copy is unloaded and deleted. Also
+        emitted when a load() that failed is followed by a good file on disk:
+        then it is the first version.
+    */
     void reloaded();
     //! A new version was refused; the old one keeps running. \a reason names the file and the cause.
     void reloadFailed(const QString &reason);

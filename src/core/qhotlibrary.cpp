@@ -252,8 +252,11 @@ void QHotLibraryPrivate::check()
         if (!snapshot.readError.isEmpty()) {
             reason = describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
         } else if (snapshot.readiness.state == Readiness::Ready) {
+            const bool first = !current;
             if (take(snapshot, &reason)) {
                 candidate = {};
+                if (first)
+                    announceFirstVersion(); // load() had failed: the file came good since
                 return;
             }
         } else {
@@ -499,6 +502,19 @@ void QHotLibraryPrivate::unbindModules()
         for (QHotModule::Slot *slot : QHotModulePrivate::get(module)->slots)
             *slot->target = nullptr;
     }
+}
+
+void QHotLibraryPrivate::announceFirstVersion()
+{
+    Q_Q(QHotLibrary);
+    setError(QString());
+    {
+        std::lock_guard lock(sync->mutex);
+        sync->updated.store(true);
+        ++sync->reloadGeneration;
+    }
+    sync->cv.notify_all();
+    Q_EMIT q->reloaded();
 }
 
 void QHotLibraryPrivate::discard(LoadedVersion &version)

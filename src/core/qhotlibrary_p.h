@@ -103,6 +103,7 @@ public:
     void check();
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
     void tryFinishSwap();
+    void announceFirstVersion();
 
     void install(QHotReload::Internal::LoadedVersion &version);
     void unbindModules();
