@@ -135,6 +135,14 @@ public:
     //! The last error, as a sentence naming the file and the cause.
     QString errorString() const;
 
+    /*!
+        By default a library file that other users can write (or replace, in a
+        directory they can write without the sticky bit) is refused: it would
+        let them run code in this process. Set to true to allow it anyway.
+    */
+    bool allowWritableByOthers() const;
+    void setAllowWritableByOthers(bool allow);
+
     //! Symbols every version must export; a version missing one is refused.
     QStringList requiredSymbols() const;
     void setRequiredSymbols(const QStringList &symbols);

@@ -14,6 +14,7 @@
 
 #if defined(Q_OS_UNIX)
 #include <dlfcn.h>
+#include <sys/stat.h>
 #elif defined(Q_OS_WIN)
 #include <qt_windows.h>
 #endif
@@ -42,16 +43,24 @@ constexpr int MaxPollMs = 50;
 
 namespace QHotReload::Internal {
 
-Snapshot takeSnapshot(const QString &filePath)
+Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
 {
     Snapshot s;
     QFile file(filePath);
     if (!file.exists())
         return s;
     s.exists = true;
+    const QFileInfo info(filePath);
+    if (!allowWritableByOthers) {
+        s.refusal = writableByOthers(info);
+        if (!s.refusal.isEmpty()) {
+            s.identity = "unsafe:" + QByteArray::number(info.size()) + ':'
+                    + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
+            return s;
+        }
+    }
     if (!file.open(QIODevice::ReadOnly)) {
-        s.readError = file.errorString();
-        const QFileInfo info(filePath);
+        s.refusal = QStringLiteral("cannot be read: %1").arg(file.errorString());
         s.identity = "unreadable:" + QByteArray::number(info.size()) + ':'
                 + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
         return s;
@@ -62,6 +71,26 @@ Snapshot takeSnapshot(const QString &filePath)
     s.identity = QCryptographicHash::hash(s.bytes, QCryptographicHash::Sha1);
     s.readiness = checkReadiness(s.bytes);
     return s;
+}
+
+QString writableByOthers(const QFileInfo &info)
+{
+#if defined(Q_OS_UNIX)
+    // Whoever can write the file, or replace it in its directory, can run code
+    // in this process: only the owner (and root) may.
+    const QString advice = QStringLiteral("; anyone could put code into this process, so it is refused (fix the "
+                                          "permissions, or allow it with QHotLibrary::setAllowWritableByOthers())");
+    if (info.permissions() & QFileDevice::WriteOther)
+        return QStringLiteral("is writable by other users") + advice;
+    struct stat dirStat;
+    if (::stat(QFile::encodeName(info.absolutePath()).constData(), &dirStat) == 0
+        && (dirStat.st_mode & S_IWOTH) && !(dirStat.st_mode & S_ISVTX)) {
+        return QStringLiteral("is in a directory other users can write to (and replace it)") + advice;
+    }
+#else
+    Q_UNUSED(info);
+#endif
+    return {};
 }
 
 QString platformLibraryName(const QString &name)
@@ -224,7 +253,7 @@ void QHotLibraryPrivate::check()
 {
     if (!active || !autoReload)
         return;
-    const Snapshot snapshot = takeSnapshot(filePath);
+    const Snapshot snapshot = takeSnapshot(filePath, allowWritableByOthers);
     if (!snapshot.exists) {
         // Deleted (a linker about to write it anew): the directory watch
         // tells us when it is back. Whatever was pending on it is moot.
@@ -249,8 +278,8 @@ void QHotLibraryPrivate::check()
     } else {
         QString reason;
         int settle = RefusedSettleMs;
-        if (!snapshot.readError.isEmpty()) {
-            reason = describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
+        if (!snapshot.refusal.isEmpty()) {
+            reason = describe(snapshot.refusal);
         } else if (snapshot.readiness.state == Readiness::Ready) {
             const bool first = !current;
             if (take(snapshot, &reason)) {
@@ -272,6 +301,23 @@ void QHotLibraryPrivate::check()
     }
     scheduleCheck(pollDelayMs);
     pollDelayMs = qMin(MaxPollMs, qMax(FirstPollMs, pollDelayMs * 2));
+}
+
+// For load() and reload(): the file as it is now, taken or refused at once.
+bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
+{
+    const Snapshot snapshot = takeSnapshot(filePath, allowWritableByOthers);
+    if (readiness)
+        *readiness = snapshot.readiness.state;
+    if (!snapshot.exists)
+        *reason = describe(QStringLiteral("does not exist"));
+    else if (!snapshot.refusal.isEmpty())
+        *reason = describe(snapshot.refusal);
+    else if (snapshot.readiness.state != Readiness::Ready)
+        *reason = describe(snapshot.readiness.reason);
+    else
+        return take(snapshot, reason);
+    return false;
 }
 
 bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
@@ -613,20 +659,14 @@ bool QHotLibrary::load()
     }
     d->active = true;
     d->startWatching();
-    const Snapshot snapshot = takeSnapshot(d->filePath);
     QString reason;
-    if (!snapshot.exists)
-        reason = d->describe(QStringLiteral("does not exist"));
-    else if (!snapshot.readError.isEmpty())
-        reason = d->describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
-    else if (snapshot.readiness.state != Readiness::Ready)
-        reason = d->describe(snapshot.readiness.reason);
-    else if (d->take(snapshot, &reason)) {
+    Readiness::State readiness = Readiness::Invalid;
+    if (d->takeNow(&reason, &readiness)) {
         d->setError(QString());
         return true;
     }
     d->setError(reason);
-    if (snapshot.exists && snapshot.readiness.state == Readiness::Incomplete)
+    if (readiness == Readiness::Incomplete)
         d->scheduleCheck(FirstPollMs); // it may be being written right now
     return false;
 }
@@ -655,15 +695,8 @@ bool QHotLibrary::reload()
     Q_D(QHotLibrary);
     if (!d->current)
         return load();
-    const Snapshot snapshot = takeSnapshot(d->filePath);
     QString reason;
-    if (!snapshot.exists)
-        reason = d->describe(QStringLiteral("does not exist"));
-    else if (!snapshot.readError.isEmpty())
-        reason = d->describe(QStringLiteral("cannot be read: %1").arg(snapshot.readError));
-    else if (snapshot.readiness.state != Readiness::Ready)
-        reason = d->describe(snapshot.readiness.reason);
-    else if (d->take(snapshot, &reason))
+    if (d->takeNow(&reason))
         return true;
     d->reportFailure(reason);
     return false;
@@ -871,4 +904,16 @@ bool QHotLibrary::event(QEvent *event)
         d->closeStraightPath();
     }
     return QObject::event(event);
+}
+
+bool QHotLibrary::allowWritableByOthers() const
+{
+    Q_D(const QHotLibrary);
+    return d->allowWritableByOthers;
+}
+
+void QHotLibrary::setAllowWritableByOthers(bool allow)
+{
+    Q_D(QHotLibrary);
+    d->allowWritableByOthers = allow;
 }

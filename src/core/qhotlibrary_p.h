@@ -11,6 +11,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFileInfo>
 #include <QtCore/QLibrary>
 #include <QtCore/QTimer>
 
@@ -60,13 +61,16 @@ struct LoadedVersion
 struct Snapshot
 {
     bool exists = false;
-    QString readError;      // set when the file exists but cannot be read
+    QString refusal;        // set when the file exists but may not or cannot be read
     QByteArray bytes;
     QByteArray identity;    // content hash; for an unreadable file, size and time
     Readiness readiness;
 };
 
-Snapshot takeSnapshot(const QString &filePath);
+Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers);
+
+//! Why a library at \a info is unsafe to load (others can write it), or empty.
+QString writableByOthers(const QFileInfo &info);
 
 //! The file name \a name stands for on this platform ("logic" → "liblogic.so").
 QString platformLibraryName(const QString &name);
@@ -101,6 +105,7 @@ public:
     void startWatching();
     void scheduleCheck(int delayMs);
     void check();
+    bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
     void tryFinishSwap();
     void announceFirstVersion();
@@ -125,6 +130,7 @@ public:
     QStringList requiredSymbols;
     QString error;
     bool autoReload = true;
+    bool allowWritableByOthers = false;
     bool active = false;              // load() was called and unload() was not
     bool aboutToReloadEmitted = false;
     int copyCounter = 0;
