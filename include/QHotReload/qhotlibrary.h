@@ -71,6 +71,7 @@ class QHOTRELOAD_CORE_EXPORT QHotLibrary : public QObject
     Q_PROPERTY(int version READ version NOTIFY versionChanged)
     Q_PROPERTY(bool autoReload READ autoReload WRITE setAutoReload NOTIFY autoReloadChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(bool crashGuard READ crashGuard WRITE setCrashGuard NOTIFY crashGuardChanged)
     Q_PROPERTY(QStringList requiredSymbols READ requiredSymbols WRITE setRequiredSymbols NOTIFY requiredSymbolsChanged)
 
 public:
@@ -143,6 +144,23 @@ public:
     bool allowWritableByOthers() const;
     void setAllowWritableByOthers(bool allow);
 
+    /*!
+        The crash guard (off by default; POSIX only for now). While on, a
+        fatal signal (SIGSEGV, SIGFPE, SIGBUS, SIGILL) raised inside a hot
+        function called through a QHOT_MODULE callable on this library's
+        thread is caught: crashed() is emitted, the call returns a
+        default-constructed value (QHotCallError if its type has none), and
+        the library rolls back to the version before the crashed one, giving
+        it the state it saved when it was swapped out. The crashed version is
+        not loaded again until its file changes. A crash anywhere else is not
+        swallowed. What it cannot promise: the crashed call's destructors do
+        not run and locks it held stay held. Every call takes the slow path
+        while it is on (a few nanoseconds more per call). Returns false (and
+        stays off) where the guard is not available. Owning thread only.
+    */
+    bool crashGuard() const;
+    bool setCrashGuard(bool enabled);
+
     //! Symbols every version must export; a version missing one is refused.
     QStringList requiredSymbols() const;
     void setRequiredSymbols(const QStringList &symbols);
@@ -203,6 +221,12 @@ Q_SIGNALS:
     */
     void stateRestoreFailed(const QString &reason);
 
+    /*!
+        The crash guard caught \a signal (e.g. "SIGSEGV") in hot function
+        \a function; \a reason says so and what happens next (rollback).
+    */
+    void crashed(const QString &function, const QString &signal, const QString &reason);
+
     void fileNameChanged();
     void loadedFileNameChanged();
     void loadedChanged();
@@ -210,6 +234,7 @@ Q_SIGNALS:
     void autoReloadChanged();
     void errorStringChanged();
     void requiredSymbolsChanged();
+    void crashGuardChanged();
 
 protected:
     bool event(QEvent *event) override;

@@ -124,8 +124,13 @@ private:
         QHotModule &module;
     };
 
-    //! Runs \a thunk on the library's thread with the library loaded, or throws QHotCallError.
-    void runOnOwner(void (*thunk)(void *), void *context, const char *functionName);
+    /*!
+        Runs \a thunk on the library's thread with the library loaded, or
+        throws QHotCallError. Returns false if the crash guard caught a crash
+        in it (the library then rolls back).
+    */
+    bool runOnOwner(void (*thunk)(void *), void *context, const char *functionName);
+    [[noreturn]] static void throwCrashed(const char *functionName);
 
     // Read on every call: the thread on which calls go straight through
     // (null while nothing is loaded), and how many hot calls are on its stack.
@@ -167,22 +172,37 @@ public:
 private:
     template <typename F> static void thunk(void *f) { (*static_cast<F *>(f))(); }
 
-    // Not loaded yet, or called from another thread: let the module bring the
-    // call to the library's thread, where it takes the straight path.
+    // The straight path's body, for the module to run on the library's thread.
+    R callDirect(A... args) const
+    {
+        QHotModule::CallScope scope(*m_module);
+        return reinterpret_cast<R (*)(A...)>(m_function)(std::forward<A>(args)...);
+    }
+
+    // Not loaded yet, called from another thread, or under the crash guard:
+    // the module runs the call on the library's thread. It returns false only
+    // when the crash guard caught a crash in the call: then the result is a
+    // default value (void: nothing), or QHotCallError if there is none.
     R slowCall(A... args) const
     {
         if constexpr (std::is_void_v<R>) {
-            auto call = [&] { (*this)(std::forward<A>(args)...); };
+            auto call = [&] { callDirect(std::forward<A>(args)...); };
             m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name);
         } else if constexpr (std::is_reference_v<R>) {
             std::remove_reference_t<R> *result = nullptr;
-            auto call = [&] { result = &(*this)(std::forward<A>(args)...); };
-            m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name);
+            auto call = [&] { result = &callDirect(std::forward<A>(args)...); };
+            if (!m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name))
+                QHotModule::throwCrashed(m_slot.name);
             return static_cast<R>(*result);
         } else {
             std::optional<R> result;
-            auto call = [&] { result.emplace((*this)(std::forward<A>(args)...)); };
-            m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name);
+            auto call = [&] { result.emplace(callDirect(std::forward<A>(args)...)); };
+            if (!m_module->runOnOwner(&thunk<decltype(call)>, &call, m_slot.name)) {
+                if constexpr (std::is_default_constructible_v<R>)
+                    return R{};
+                else
+                    QHotModule::throwCrashed(m_slot.name);
+            }
             return std::move(*result);
         }
     }

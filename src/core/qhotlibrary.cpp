@@ -374,6 +374,7 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
     pending.identity = snapshot.identity;
     pending.manifest = manifest;
     pending.bindings = std::move(bindings);
+    pending.isRollback = takingRollback;
     if (manifest && manifest->structSize >= sizeof(Abi::Manifest) && manifest->versionRoot) {
         pending.root = std::make_unique<QObject>();
         pending.root->setObjectName(QStringLiteral("qhotreload-root-%1").arg(copyCounter));
@@ -433,9 +434,16 @@ void QHotLibraryPrivate::tryFinishSwap()
 
     // The running version's own state, saved while its code is still here.
     // A value an earlier version failed to restore is offered again instead.
-    std::optional<QVariant> state = std::move(keptState);
-    keptState.reset();
-    if (!state && current.manifest && current.manifest->saveState) {
+    std::optional<QVariant> state;
+    if (pending.isRollback) {
+        // The crashed version's state is not to be trusted: give the version
+        // coming back what it saved itself when it was swapped out.
+        state = lastSavedState;
+    } else {
+        state = std::move(keptState);
+        keptState.reset();
+    }
+    if (!state && !pending.isRollback && current.manifest && current.manifest->saveState) {
         QString why;
         try {
             state = current.manifest->saveState();
@@ -456,12 +464,23 @@ void QHotLibraryPrivate::tryFinishSwap()
         }
     }
 
+    const bool rollback = pending.isRollback;
+    if (crashGuard && !rollback) {
+        // Remember the way back, should the new version crash.
+        QFile copy(current.copyPath);
+        lastGood.bytes = copy.open(QIODevice::ReadOnly) ? copy.readAll() : QByteArray();
+        lastGood.identity = current.identity;
+        lastSavedState = state;
+    }
+
     LoadedVersion old = std::move(current);
     current = std::move(pending);
     pending = {};
     aboutToReloadEmitted = false;
     install(current);
     discard(old);
+    if (rollback)
+        rollbackPending = false;
     {
         std::lock_guard lock(sync->mutex);
         sync->version.fetch_add(1);
@@ -507,6 +526,68 @@ void QHotLibraryPrivate::restoreState(QVariant state)
     Q_EMIT q->stateRestoreFailed(reason);
 }
 
+bool QHotLibraryPrivate::callGuarded(void (*thunk)(void *), void *context, const QString &function)
+{
+    if (rollbackPending) {
+        qCWarning(lcSwap).noquote() << "not calling" << function << "of" << filePath
+                                    << "- its version crashed and is being replaced";
+        return false;
+    }
+    // The crashed frames never return, so their call-depth counters never go
+    // back down: remember them.
+    std::vector<int> depths;
+    for (QHotModule *module : std::as_const(modules))
+        depths.push_back(module->m_depth);
+    const int direct = directCalls;
+    int signal = 0;
+    if (runGuarded(thunk, context, &signal))
+        return true;
+    for (qsizetype i = 0; i < modules.size(); ++i)
+        modules.at(i)->m_depth = depths.at(size_t(i));
+    directCalls = direct;
+    handleCrash(function, signal);
+    return false;
+}
+
+void QHotLibraryPrivate::handleCrash(const QString &function, int signal)
+{
+    Q_Q(QHotLibrary);
+    const QString signalText = signalName(signal);
+    QString reason = describe(QStringLiteral("version %1 crashed in '%2' with %3")
+                                      .arg(sync->version.load())
+                                      .arg(function, signalText));
+    // Not loaded again until its file changes.
+    rejectedIdentity = current.identity;
+    const bool canRollBack = !lastGood.bytes.isEmpty();
+    reason += canRollBack ? QStringLiteral("; rolling back to the version before it")
+                          : QStringLiteral("; there is no earlier version to roll back to");
+    qCWarning(lcSwap).noquote() << reason;
+    setError(reason);
+    Q_EMIT q->crashed(function, signalText, reason);
+    if (!canRollBack)
+        return;
+
+    Snapshot snapshot;
+    snapshot.exists = true;
+    snapshot.bytes = std::move(lastGood.bytes);
+    snapshot.identity = lastGood.identity;
+    snapshot.readiness = {Readiness::Ready, QString()};
+    lastGood = {};
+    if (pending) {
+        discard(pending); // whatever waited behind blockers: the rollback comes first
+        aboutToReloadEmitted = false;
+    }
+    rollbackPending = true;
+    takingRollback = true;
+    QString why;
+    const bool taken = take(snapshot, &why); // swaps now, or as soon as no hot call is on the stack
+    takingRollback = false;
+    if (!taken) {
+        rollbackPending = false;
+        reportFailure(describe(QStringLiteral("cannot roll back after the crash: ")) + why);
+    }
+}
+
 QList<QHotModule::Slot *> QHotLibraryPrivate::allSlots() const
 {
     QList<QHotModule::Slot *> slots;
@@ -529,6 +610,10 @@ void QHotLibraryPrivate::install(LoadedVersion &version)
 {
     for (const Binding &binding : version.bindings)
         *binding.slot->target = binding.address;
+    for (QHotModule *module : std::as_const(modules))
+        QHotModulePrivate::get(module)->bound = true;
+    if (crashGuard)
+        return; // every call goes through the guard, none straight through
     const Qt::HANDLE self = QThread::currentThreadId();
     for (QHotModule *module : modules)
         module->m_owner.store(self);
@@ -541,10 +626,35 @@ void QHotLibraryPrivate::closeStraightPath()
 }
 
 // Closes the straight call path: calls go the slow way, which loads first.
+void QHotLibraryPrivate::attachModule(QHotModule *module)
+{
+    modules.append(module);
+    QHotModulePrivate *m = QHotModulePrivate::get(module);
+    if (!current)
+        return; // bound with everyone else at the first load
+    // Joining a library that is already loaded: its version must have our
+    // functions too, or our calls fail clearly (never through a null pointer).
+    std::vector<Binding> bindings;
+    const QString error = bindFunctions(current.manifest, m->slots, &bindings);
+    if (!error.isEmpty()) {
+        m->error = describe(error);
+        m->bound = false;
+        qCWarning(lcLoader).noquote() << m->error;
+        return;
+    }
+    for (const Binding &binding : bindings)
+        *binding.slot->target = binding.address;
+    current.bindings.insert(current.bindings.end(), bindings.begin(), bindings.end());
+    m->bound = true;
+    if (!crashGuard)
+        module->m_owner.store(QThread::currentThreadId());
+}
+
 void QHotLibraryPrivate::unbindModules()
 {
     closeStraightPath();
     for (QHotModule *module : modules) {
+        QHotModulePrivate::get(module)->bound = false;
         for (QHotModule::Slot *slot : QHotModulePrivate::get(module)->slots)
             *slot->target = nullptr;
     }
@@ -916,4 +1026,31 @@ void QHotLibrary::setAllowWritableByOthers(bool allow)
 {
     Q_D(QHotLibrary);
     d->allowWritableByOthers = allow;
+}
+
+bool QHotLibrary::crashGuard() const
+{
+    Q_D(const QHotLibrary);
+    return d->crashGuard;
+}
+
+bool QHotLibrary::setCrashGuard(bool enabled)
+{
+    Q_D(QHotLibrary);
+    if (d->crashGuard == enabled)
+        return true;
+    if (enabled) {
+        QString error;
+        if (!armCrashGuard(&error)) {
+            qCWarning(lcSwap).noquote() << error;
+            d->setError(error);
+            return false;
+        }
+    }
+    d->crashGuard = enabled;
+    // Calls take the slow path, which runs them under the guard (or, with the
+    // guard off, opens the straight path again).
+    d->closeStraightPath();
+    Q_EMIT crashGuardChanged();
+    return true;
 }

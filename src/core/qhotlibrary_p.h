@@ -4,6 +4,7 @@
 
 #include <QHotReload/qhotlibrary.h>
 
+#include "crashguard_p.h"
 #include "manifest_p.h"
 #include "privatedir_p.h"
 #include "readiness_p.h"
@@ -53,6 +54,7 @@ struct LoadedVersion
     const Abi::Manifest *manifest = nullptr;   // nullptr for a plain library
     std::vector<Binding> bindings;             // where each declared function is in this version
     std::unique_ptr<QObject> root;             // parent of the version's own objects
+    bool isRollback = false;                   // brought back after the next version crashed
 
     explicit operator bool() const { return library != nullptr; }
 };
@@ -111,8 +113,11 @@ public:
     void announceFirstVersion();
 
     void install(QHotReload::Internal::LoadedVersion &version);
+    void attachModule(QHotModule *module);
     void unbindModules();
     void restoreState(QVariant state);
+    bool callGuarded(void (*thunk)(void *), void *context, const QString &function);
+    void handleCrash(const QString &function, int signal);
     void closeStraightPath();
     int activeCalls() const;
     QList<QHotModule::Slot *> allSlots() const;
@@ -145,6 +150,16 @@ public:
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes
     std::optional<QVariant> keptState; // saved, not yet restored by any version
+
+    // Crash guard: what a rollback goes back to.
+    bool crashGuard = false;
+    bool takingRollback = false;      // take() is bringing lastGood back
+    bool rollbackPending = false;     // a crashed version is live until the rollback swap
+    struct {
+        QByteArray bytes;
+        QByteArray identity;
+    } lastGood;                       // the version before the running one
+    std::optional<QVariant> lastSavedState; // what that version saved at the swap
 
     // A snapshot that could not be taken yet: reported once it stays the same
     // for its settle time, forgotten as soon as the file changes.

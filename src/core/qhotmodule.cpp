@@ -5,6 +5,8 @@
 #include "qhotlibrary_p.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
 #include <QtCore/QThread>
 
 #include <chrono>
@@ -126,9 +128,18 @@ QHotLibrary *QHotModule::library()
         std::lock_guard lock(d->mutex);
         if (d->library)
             return;
-        // A child of the application: it goes (and unloads) with it.
-        auto *library = new QHotLibrary(d->libraryName, app);
-        QHotLibraryPrivate::get(library)->modules.append(this);
+        // One QHotLibrary per file, shared by every module that names it (two
+        // namespaces of one library must not load two copies of it). Only
+        // touched on the main thread.
+        static QHash<QString, QPointer<QHotLibrary>> libraries;
+        const QString path = locateLibrary(d->libraryName);
+        QHotLibrary *library = libraries.value(path);
+        if (!library) {
+            // A child of the application: it goes (and unloads) with it.
+            library = new QHotLibrary(path, app);
+            libraries.insert(path, library);
+        }
+        QHotLibraryPrivate::get(library)->attachModule(this);
         d->library = library;
     };
     if (QThread::currentThread() == app->thread())
@@ -175,7 +186,14 @@ void QHotModule::setMarshalTimeout(int msecs)
     d->marshalTimeout = msecs;
 }
 
-void QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *functionName)
+void QHotModule::throwCrashed(const char *functionName)
+{
+    throw QHotCallError(QStringLiteral("'%1' crashed and the crash guard caught it; there is no value to return")
+                                .arg(QString::fromUtf8(functionName))
+                                .toStdString());
+}
+
+bool QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *functionName)
 {
     QHotLibrary *lib = library();
     if (!lib) {
@@ -183,20 +201,32 @@ void QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *fu
                                     .arg(QString::fromUtf8(functionName))
                                     .toStdString());
     }
+    bool completed = true;
     const auto body = [&] {
         if (!lib->isLoaded() && !lib->load()) {
             throw QHotCallError(QStringLiteral("cannot call '%1': %2")
                                         .arg(QString::fromUtf8(functionName), lib->errorString())
                                         .toStdString());
         }
+        QHotLibraryPrivate *library = QHotLibraryPrivate::get(lib);
+        if (!d->bound) {
+            throw QHotCallError(QStringLiteral("cannot call '%1': %2")
+                                        .arg(QString::fromUtf8(functionName), d->error)
+                                        .toStdString());
+        }
+        if (library->crashGuard) {
+            completed = library->callGuarded(thunk, context, QString::fromUtf8(functionName));
+            return;
+        }
         // Loaded here, on the library's thread: every declared function is
-        // bound (the library checked them when it took this version).
+        // bound (the library checked them when it took this version), so
+        // later calls on this thread may go straight through.
         m_owner.store(QThread::currentThreadId());
         thunk(context);
     };
     if (QThread::currentThread() == lib->thread()) {
         body();
-        return;
+        return completed;
     }
     runBlocking(lib, body, d->marshalTimeout,
                 QStringLiteral("cannot call '%1' from %2")
@@ -204,4 +234,5 @@ void QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *fu
                              QThread::currentThread()->objectName().isEmpty()
                                      ? QStringLiteral("a worker thread")
                                      : QLatin1Char('\'') + QThread::currentThread()->objectName() + QLatin1Char('\'')));
+    return completed;
 }

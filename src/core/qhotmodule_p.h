@@ -25,6 +25,7 @@ public:
     QHotLibrary *library = nullptr;
     std::atomic<int> marshalTimeout{10000};
     QString error;
+    bool bound = false;                // the loaded version has all our functions (library's thread)
 };
 
 namespace QHotReload::Internal {

@@ -1,0 +1,10 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_WIDGETSLOGGING_P_H
+#define QHOTRELOAD_WIDGETSLOGGING_P_H
+
+#include <QtCore/QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcHotWidget)
+Q_DECLARE_LOGGING_CATEGORY(lcForm)
+
+#endif
