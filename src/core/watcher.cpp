@@ -47,13 +47,34 @@ void FileWatcher::stop()
 // Puts back whatever watch a deletion or rename took away. The file's watch
 // follows an inode; after "unlink + create" or "rename over" the path names a
 // new inode, so the watch is renewed on every change rather than trusted.
+// When the directory itself is gone (a clean build removes it), the nearest
+// ancestor that exists is watched instead, until the directory is back.
 void FileWatcher::rearm()
 {
     if (m_path.isEmpty())
         return;
-    if (!m_watcher.directories().contains(m_dir) && QFileInfo::exists(m_dir)) {
-        if (!m_watcher.addPath(m_dir))
+    const QStringList watchedDirs = m_watcher.directories();
+    if (QFileInfo::exists(m_dir)) {
+        for (const QString &dir : watchedDirs) {
+            if (dir != m_dir)
+                m_watcher.removePath(dir); // an ancestor watched while it was gone
+        }
+        if (!watchedDirs.contains(m_dir) && !m_watcher.addPath(m_dir))
             qCWarning(lcWatcher) << "cannot watch directory" << m_dir;
+    } else {
+        QDir ancestor(m_dir);
+        while (!ancestor.exists() && ancestor.cdUp()) {
+        }
+        const QString existing = ancestor.absolutePath();
+        for (const QString &dir : watchedDirs) {
+            if (dir != existing)
+                m_watcher.removePath(dir);
+        }
+        if (!m_watcher.directories().contains(existing)) {
+            qCDebug(lcWatcher) << m_dir << "is gone; watching" << existing << "until it is back";
+            m_watcher.addPath(existing);
+        }
+        return;
     }
     if (QFileInfo::exists(m_path)) {
         if (m_watcher.files().contains(m_path))
