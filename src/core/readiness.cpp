@@ -274,6 +274,11 @@ Readiness checkReadiness(QByteArrayView bytes)
     if (bytes.size() < 4)
         return incomplete(QStringLiteral("has only %1 bytes").arg(bytes.size()));
 
+    // gold sizes its output first and fills it in any order: a file that
+    // still starts with zeros has its header yet to come.
+    if (std::memcmp(bytes.data(), "\0\0\0\0", 4) == 0)
+        return incomplete(QStringLiteral("has no header yet (it starts with zeros)"));
+
     Format format;
     if (std::memcmp(bytes.data(), "\x7f" "ELF", 4) == 0)
         format = Format::Elf;
