@@ -27,7 +27,8 @@ class QHotFormPrivate;
     A file is loaded only once it is complete XML. A file that is not (still
     being written) is looked at again shortly and reported with formFailed()
     only if it stays broken (1.5 s for a file cut short, 0.3 s for other
-    errors). A new form that cannot be loaded leaves the old one in place.
+    XML errors); complete XML that QUiLoader rejects is reported at once. A
+    new form that cannot be loaded leaves the old one in place.
     Many notifications for one save are one reload; saving the same bytes
     again is none.
 
@@ -43,11 +44,13 @@ class QHOTRELOAD_WIDGETS_EXPORT QHotForm : public QWidget
     Q_PROPERTY(bool keepValues READ keepValues WRITE setKeepValues NOTIFY keepValuesChanged)
 
 public:
+    //! An empty form; set \l fileName.
     explicit QHotForm(QWidget *parent = nullptr);
     //! Loads \a fileName at once (see load()) and watches it.
     explicit QHotForm(const QString &fileName, QWidget *parent = nullptr);
     ~QHotForm() override;
 
+    //! The .ui file, as an absolute path.
     QString fileName() const;
     //! Watches \a fileName and loads it now (see load()).
     void setFileName(const QString &fileName);

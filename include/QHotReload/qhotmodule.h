@@ -43,6 +43,30 @@
 class QHotModulePrivate;
 template <typename Signature> class QHotFunction;
 
+namespace QHotReload::detail {
+
+/*!
+    \internal
+    Makes \a value own all its data. A QString or QByteArray made by
+    QStringLiteral (or fromRawData) in a hot library points into that
+    library's read-only data, which is gone once its version is unloaded;
+    strings, byte arrays, string lists and variants (maps, lists, hashes,
+    nested) handed from a library to the application are copied to the heap.
+*/
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariant &value);
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QString &value);
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QByteArray &value);
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QStringList &value);
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantMap &value);
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantList &value);
+QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantHash &value);
+
+template <typename T, typename = void> struct MayPointIntoLibrary : std::false_type {};
+template <typename T>
+struct MayPointIntoLibrary<T, std::void_t<decltype(takeOwnership(std::declval<T &>()))>> : std::true_type {};
+
+} // namespace QHotReload::detail
+
 /*!
     \class QHotCallError
     \brief Thrown by a hot function that could not be called at all.
@@ -159,10 +183,8 @@ public:
 
     R operator()(A... args) const
     {
-        if (Q_LIKELY(m_module->m_owner.load(std::memory_order_relaxed) == QThread::currentThreadId())) {
-            QHotModule::CallScope scope(*m_module);
-            return reinterpret_cast<R (*)(A...)>(m_function)(std::forward<A>(args)...);
-        }
+        if (Q_LIKELY(m_module->m_owner.load(std::memory_order_relaxed) == QThread::currentThreadId()))
+            return callDirect(std::forward<A>(args)...);
         return slowCall(std::forward<A>(args)...);
     }
 
@@ -176,7 +198,15 @@ private:
     R callDirect(A... args) const
     {
         QHotModule::CallScope scope(*m_module);
-        return reinterpret_cast<R (*)(A...)>(m_function)(std::forward<A>(args)...);
+        if constexpr (QHotReload::detail::MayPointIntoLibrary<R>::value) {
+            // Strings the library returns may be its literals: copy them
+            // out before its version can be unloaded.
+            R result = reinterpret_cast<R (*)(A...)>(m_function)(std::forward<A>(args)...);
+            QHotReload::detail::takeOwnership(result);
+            return result;
+        } else {
+            return reinterpret_cast<R (*)(A...)>(m_function)(std::forward<A>(args)...);
+        }
     }
 
     // Not loaded yet, called from another thread, or under the crash guard:

@@ -4,11 +4,12 @@
 
 #include <QHotReload/qhotreloadwidgets_export.h>
 
+#include <QHotReload/qhotlibrary.h>
+
 #include <QtWidgets/QWidget>
 
 #include <memory>
 
-class QHotLibrary;
 class QHotReloadIndicatorPrivate;
 
 /*!
@@ -52,7 +53,9 @@ public:
     };
     Q_ENUM(State)
 
+    //! An indicator that follows no library yet (state Idle).
     explicit QHotReloadIndicator(QWidget *parent = nullptr);
+    //! An indicator that follows \a library (see setLibrary()).
     explicit QHotReloadIndicator(QHotLibrary *library, QWidget *parent = nullptr);
     ~QHotReloadIndicator() override;
 
@@ -66,10 +69,12 @@ public:
     static QHotReloadIndicator *attachOverlay(QWidget *window, QHotLibrary *library,
                                               Qt::Corner corner = Qt::BottomRightCorner);
 
+    //! The library followed, or nullptr (also once it was destroyed).
     QHotLibrary *library() const;
     //! Follows \a library (not owned; nullptr: none). The state is taken from it at once.
     void setLibrary(QHotLibrary *library);
 
+    //! What the indicator shows now; stateChanged() on each change.
     State state() const;
     //! The one-line summary shown, e.g. "reloaded v3 in 4 ms" or "refused: …".
     QString text() const;
@@ -82,6 +87,7 @@ public:
     int autoHideDelay() const;
     void setAutoHideDelay(int msecs);
 
+    //! Wide enough for text(), at most 520 px.
     QSize sizeHint() const override;
 
 public Q_SLOTS:

@@ -2,6 +2,7 @@
 #include "qhotlibrary_p.h"
 
 #include "logging_p.h"
+#include "ownership_p.h"
 #include "qhotmodule_p.h"
 
 #include <QtCore/QCoreApplication>
@@ -448,16 +449,23 @@ void QHotLibraryPrivate::tryFinishSwap()
         try {
             state = current.manifest->saveState();
         } catch (const std::exception &e) {
-            why = QString::fromLocal8Bit(e.what());
+            why = QStringLiteral("it threw: %1").arg(QString::fromLocal8Bit(e.what()));
         } catch (...) {
-            why = QStringLiteral("an unknown exception");
+            why = QStringLiteral("it threw an unknown exception");
+        }
+        // The saved value may point at the old version's literals: make it
+        // own its data before that version is unloaded.
+        if (why.isEmpty() && state) {
+            QString problem;
+            if (!ownVariant(*state, current.copyPath, &problem))
+                why = QStringLiteral("the saved state ") + problem;
         }
         if (!why.isEmpty()) {
             // Swapping now would lose the state for good: refuse the new version.
             rejectedIdentity = pending.identity;
             discard(pending);
             aboutToReloadEmitted = false;
-            reportFailure(describe(QStringLiteral("was not taken: the running version's save hook threw (%1); "
+            reportFailure(describe(QStringLiteral("was not taken: the running version's save hook failed (%1); "
                                                   "the running version keeps its state")
                                            .arg(why)));
             return;
@@ -1002,6 +1010,7 @@ QVariant QHotLibrary::call(const QString &name, const QVariantList &arguments)
     if (!f->invoke(isVoid ? nullptr : result.data(), pointers.data()))
         return fail(QStringLiteral("'%1' cannot be called through call()").arg(fn));
     d->setError(QString());
+    QHotReload::detail::takeOwnership(result);
     return result;
 }
 

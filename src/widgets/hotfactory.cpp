@@ -2,6 +2,7 @@
 #include "hotfactory_p.h"
 
 #include <QtCore/QDataStream>
+#include <QtCore/QIODevice>
 #include <QtCore/QMetaType>
 #include <QtWidgets/QWidget>
 

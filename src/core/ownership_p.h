@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_OWNERSHIP_P_H
+#define QHOTRELOAD_OWNERSHIP_P_H
+
+#include <QtCore/QFile>
+#include <QtCore/QString>
+#include <QtCore/QVariant>
+
+namespace QHotReload::Internal {
+
+/*!
+    Makes \a value own its data (see QHotReload::detail::takeOwnership). With
+    \a libraryPath and \a problem given, also refuses a value whose type the
+    library at \a libraryPath registered itself: returns false with the reason.
+*/
+bool ownVariant(QVariant &value, const QString &libraryPath, QString *problem);
+
+} // namespace QHotReload::Internal
+
+#endif

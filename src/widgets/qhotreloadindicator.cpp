@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+#include <QHotReload/qhotreloadindicator.h>
+
+#include <QHotReload/qhotlibrary.h>
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QEvent>
+#include <QtCore/QFileInfo>
+#include <QtCore/QPointer>
+#include <QtCore/QTimer>
+#include <QtGui/QMouseEvent>
+#include <QtGui/QPainter>
+#include <QtWidgets/QDialog>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QVBoxLayout>
+
+namespace {
+constexpr int OverlayAutoHideMs = 4000;
+constexpr int OverlayMargin = 8;
+constexpr int MaxWidth = 520;
+} // namespace
+
+class QHotReloadIndicatorPrivate
+{
+    Q_DECLARE_PUBLIC(QHotReloadIndicator)
+
+public:
+    explicit QHotReloadIndicatorPrivate(QHotReloadIndicator *q) : q_ptr(q) {}
+
+    void attach();
+    void detach();
+    void setState(QHotReloadIndicator::State state, const QString &text, const QString &details);
+    void fromLibrary();
+    void place();
+    QString fileName() const;
+    QString shortReason(const QString &reason) const;
+
+    QHotReloadIndicator *q_ptr;
+    QPointer<QHotLibrary> library;
+    QList<QMetaObject::Connection> connections;
+
+    QHotReloadIndicator::State state = QHotReloadIndicator::Idle;
+    QString text = QStringLiteral("no hot library");
+    QString details;
+    int lastReloadMs = -1;
+
+    // What was shown before a build started, for setBuilding(false).
+    QHotReloadIndicator::State stateBeforeBuild = QHotReloadIndicator::Idle;
+    QString textBeforeBuild;
+    QString detailsBeforeBuild;
+
+    QElapsedTimer swapTimer;
+    QString restoreProblem;
+
+    QPointer<QWidget> overlayWindow;
+    Qt::Corner corner = Qt::BottomRightCorner;
+    int autoHideDelay = 0;
+    QTimer *hideTimer = nullptr;
+    QPointer<QDialog> detailsDialog;
+};
+
+QString QHotReloadIndicatorPrivate::fileName() const
+{
+    return library ? QFileInfo(library->fileName()).fileName() : QString();
+}
+
+// Reasons start with the watched file's full path; one line has room for its name.
+QString QHotReloadIndicatorPrivate::shortReason(const QString &reason) const
+{
+    QString line = reason.section(QLatin1Char('\n'), 0, 0);
+    if (library) {
+        const QString path = QDir::toNativeSeparators(library->fileName());
+        if (line.startsWith(path))
+            line = fileName() + line.mid(path.size());
+    }
+    return line;
+}
+
+void QHotReloadIndicatorPrivate::setState(QHotReloadIndicator::State s, const QString &t, const QString &details_)
+{
+    Q_Q(QHotReloadIndicator);
+    const bool stateChanged = s != state;
+    const bool textChanged = t != text || details_ != details;
+    state = s;
+    text = t;
+    details = details_;
+    q->setToolTip(details.isEmpty() ? text : details);
+    if (detailsDialog) {
+        if (auto *edit = detailsDialog->findChild<QPlainTextEdit *>())
+            edit->setPlainText(details.isEmpty() ? text : details);
+    }
+    if (overlayWindow) {
+        q->show();
+        q->adjustSize();
+        place();
+        q->raise();
+    }
+    if (hideTimer) {
+        const bool success = s == QHotReloadIndicator::Watching || s == QHotReloadIndicator::Reloaded;
+        if (success && autoHideDelay > 0)
+            hideTimer->start(autoHideDelay);
+        else
+            hideTimer->stop();
+    }
+    q->updateGeometry();
+    q->update();
+    if (stateChanged)
+        Q_EMIT q->stateChanged(s);
+    if (textChanged)
+        Q_EMIT q->textChanged();
+}
+
+void QHotReloadIndicatorPrivate::fromLibrary()
+{
+    if (!library) {
+        setState(QHotReloadIndicator::Idle, QStringLiteral("no hot library"), QString());
+        return;
+    }
+    if (!library->isLoaded()) {
+        const QString why = library->errorString();
+        setState(QHotReloadIndicator::NotLoaded,
+                 why.isEmpty() ? QStringLiteral("not loaded: %1").arg(fileName())
+                               : QStringLiteral("not loaded: %1").arg(shortReason(why)),
+                 why);
+        return;
+    }
+    setState(QHotReloadIndicator::Watching, QStringLiteral("watching %1 (v%2)").arg(fileName()).arg(library->version()),
+             QStringLiteral("Watching %1; version %2 is loaded.")
+                     .arg(QDir::toNativeSeparators(library->fileName()))
+                     .arg(library->version()));
+}
+
+void QHotReloadIndicatorPrivate::attach()
+{
+    Q_Q(QHotReloadIndicator);
+    QHotLibrary *lib = library;
+    connections << QObject::connect(lib, &QHotLibrary::aboutToReload, q, [this] {
+        swapTimer.start();
+        restoreProblem.clear();
+    });
+    connections << QObject::connect(lib, &QHotLibrary::stateRestoreFailed, q,
+                                    [this](const QString &reason) { restoreProblem = reason; });
+    connections << QObject::connect(lib, &QHotLibrary::reloaded, q, [this] {
+        const int version = library->version();
+        const QString path = QDir::toNativeSeparators(library->fileName());
+        QString line;
+        QString full;
+        if (swapTimer.isValid()) {
+            lastReloadMs = int(swapTimer.elapsed());
+            swapTimer.invalidate();
+            line = QStringLiteral("reloaded v%1 in %2 ms").arg(version).arg(lastReloadMs);
+            full = QStringLiteral("Version %1 of %2 is live. The swap (from aboutToReload to reloaded: "
+                                  "blockers, state hooks, unloading the old copy) took %3 ms.")
+                           .arg(version).arg(path).arg(lastReloadMs);
+        } else {
+            line = QStringLiteral("loaded v%1").arg(version);
+            full = QStringLiteral("Version %1 of %2 is live.").arg(version).arg(path);
+        }
+        const QDateTime written = QFileInfo(library->fileName()).lastModified();
+        if (written.isValid()) {
+            full += QStringLiteral(" It went live %1 ms after the file was last written.")
+                            .arg(written.msecsTo(QDateTime::currentDateTime()));
+        }
+        if (!restoreProblem.isEmpty()) {
+            line += QStringLiteral(" (state not restored)");
+            full += QLatin1Char('\n') + restoreProblem;
+        }
+        setState(QHotReloadIndicator::Reloaded, line, full);
+    });
+    connections << QObject::connect(lib, &QHotLibrary::reloadFailed, q, [this](const QString &reason) {
+        swapTimer.invalidate();
+        setState(QHotReloadIndicator::Refused, QStringLiteral("refused: %1").arg(shortReason(reason)),
+                 reason + QStringLiteral("\nThe running version (v%1) keeps running.").arg(library->version()));
+    });
+    connections << QObject::connect(lib, &QHotLibrary::loadedChanged, q, [this] {
+        if (!library->isLoaded() || state == QHotReloadIndicator::NotLoaded || state == QHotReloadIndicator::Idle)
+            fromLibrary();
+    });
+    connections << QObject::connect(lib, &QObject::destroyed, q, [this] {
+        Q_Q(QHotReloadIndicator);
+        connections.clear();
+        fromLibrary();
+        Q_EMIT q->libraryChanged();
+    });
+}
+
+void QHotReloadIndicatorPrivate::detach()
+{
+    for (const QMetaObject::Connection &c : std::as_const(connections))
+        QObject::disconnect(c);
+    connections.clear();
+}
+
+void QHotReloadIndicatorPrivate::place()
+{
+    Q_Q(QHotReloadIndicator);
+    if (!overlayWindow)
+        return;
+    const QRect area = overlayWindow->rect().adjusted(OverlayMargin, OverlayMargin, -OverlayMargin, -OverlayMargin);
+    const QSize size = q->sizeHint().boundedTo(area.size());
+    QRect r(QPoint(), size);
+    switch (corner) {
+    case Qt::TopLeftCorner: r.moveTopLeft(area.topLeft()); break;
+    case Qt::TopRightCorner: r.moveTopRight(area.topRight()); break;
+    case Qt::BottomLeftCorner: r.moveBottomLeft(area.bottomLeft()); break;
+    case Qt::BottomRightCorner: r.moveBottomRight(area.bottomRight()); break;
+    }
+    q->setGeometry(r);
+}
+
+// --- QHotReloadIndicator ---------------------------------------------------------
+
+QHotReloadIndicator::QHotReloadIndicator(QWidget *parent)
+    : QWidget(parent)
+    , d_ptr(std::make_unique<QHotReloadIndicatorPrivate>(this))
+{
+    setObjectName(QStringLiteral("qhotreload-indicator"));
+    setCursor(Qt::PointingHandCursor);
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    setToolTip(d_ptr->text);
+}
+
+QHotReloadIndicator::QHotReloadIndicator(QHotLibrary *library, QWidget *parent)
+    : QHotReloadIndicator(parent)
+{
+    setLibrary(library);
+}
+
+QHotReloadIndicator::~QHotReloadIndicator()
+{
+    Q_D(QHotReloadIndicator);
+    d->detach();
+    if (d->overlayWindow)
+        d->overlayWindow->removeEventFilter(this);
+    delete d->detailsDialog.data();
+}
+
+QHotReloadIndicator *QHotReloadIndicator::attachOverlay(QWidget *window, QHotLibrary *library, Qt::Corner corner)
+{
+    if (!window)
+        return nullptr;
+    auto *indicator = new QHotReloadIndicator(window);
+    QHotReloadIndicatorPrivate *d = indicator->d_func();
+    d->overlayWindow = window;
+    d->corner = corner;
+    d->hideTimer = new QTimer(indicator);
+    d->hideTimer->setSingleShot(true);
+    QObject::connect(d->hideTimer, &QTimer::timeout, indicator, &QWidget::hide);
+    d->autoHideDelay = OverlayAutoHideMs;
+    window->installEventFilter(indicator);
+    indicator->setLibrary(library);
+    indicator->show();
+    indicator->adjustSize();
+    d->place();
+    indicator->raise();
+    return indicator;
+}
+
+QHotLibrary *QHotReloadIndicator::library() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->library;
+}
+
+void QHotReloadIndicator::setLibrary(QHotLibrary *library)
+{
+    Q_D(QHotReloadIndicator);
+    if (library == d->library)
+        return;
+    d->detach();
+    d->library = library;
+    d->lastReloadMs = -1;
+    if (library)
+        d->attach();
+    d->fromLibrary();
+    Q_EMIT libraryChanged();
+}
+
+QHotReloadIndicator::State QHotReloadIndicator::state() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->state;
+}
+
+QString QHotReloadIndicator::text() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->text;
+}
+
+QString QHotReloadIndicator::details() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->details;
+}
+
+int QHotReloadIndicator::lastReloadMs() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->lastReloadMs;
+}
+
+int QHotReloadIndicator::autoHideDelay() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->autoHideDelay;
+}
+
+void QHotReloadIndicator::setAutoHideDelay(int msecs)
+{
+    Q_D(QHotReloadIndicator);
+    msecs = qMax(0, msecs);
+    if (msecs == d->autoHideDelay)
+        return;
+    d->autoHideDelay = msecs;
+    if (!d->hideTimer) {
+        d->hideTimer = new QTimer(this);
+        d->hideTimer->setSingleShot(true);
+        connect(d->hideTimer, &QTimer::timeout, this, &QWidget::hide);
+    }
+    if (msecs == 0)
+        d->hideTimer->stop();
+    Q_EMIT autoHideDelayChanged();
+}
+
+void QHotReloadIndicator::setBuilding(bool building)
+{
+    Q_D(QHotReloadIndicator);
+    if (building) {
+        if (d->state != Building) {
+            d->stateBeforeBuild = d->state;
+            d->textBeforeBuild = d->text;
+            d->detailsBeforeBuild = d->details;
+        }
+        d->setState(Building, QStringLiteral("building %1…").arg(d->fileName()).trimmed(),
+                    QStringLiteral("A build of %1 is running; the loaded version keeps running.")
+                            .arg(d->library ? QDir::toNativeSeparators(d->library->fileName()) : QString()));
+    } else if (d->state == Building) {
+        d->setState(d->stateBeforeBuild, d->textBeforeBuild, d->detailsBeforeBuild);
+    }
+}
+
+void QHotReloadIndicator::setBuildFailed(const QString &firstError, const QString &fullText)
+{
+    Q_D(QHotReloadIndicator);
+    const QString first = firstError.section(QLatin1Char('\n'), 0, 0).trimmed();
+    d->setState(BuildFailed, QStringLiteral("build failed: %1").arg(first),
+                fullText.isEmpty() ? firstError : fullText);
+}
+
+void QHotReloadIndicator::showDetails()
+{
+    Q_D(QHotReloadIndicator);
+    if (!d->detailsDialog) {
+        auto *dialog = new QDialog(window());
+        dialog->setObjectName(QStringLiteral("qhotreload-details"));
+        dialog->setWindowTitle(tr("Hot reload"));
+        auto *layout = new QVBoxLayout(dialog);
+        auto *edit = new QPlainTextEdit(dialog);
+        edit->setReadOnly(true);
+        edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+        edit->setFont(QFont(QStringLiteral("monospace")));
+        layout->addWidget(edit);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, dialog);
+        connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
+        layout->addWidget(buttons);
+        dialog->resize(640, 360);
+        d->detailsDialog = dialog;
+    }
+    if (auto *edit = d->detailsDialog->findChild<QPlainTextEdit *>())
+        edit->setPlainText(d->details.isEmpty() ? d->text : d->details);
+    d->detailsDialog->show();
+    d->detailsDialog->raise();
+}
+
+QSize QHotReloadIndicator::sizeHint() const
+{
+    Q_D(const QHotReloadIndicator);
+    const QFontMetrics fm = fontMetrics();
+    const int h = fm.height() + 8;
+    const int w = h + fm.horizontalAdvance(d->text) + 10;
+    return QSize(qMin(w, MaxWidth), h);
+}
+
+void QHotReloadIndicator::paintEvent(QPaintEvent *)
+{
+    Q_D(QHotReloadIndicator);
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRectF r = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
+    QColor background = palette().color(QPalette::ToolTipBase);
+    background.setAlpha(d->overlayWindow ? 230 : 255);
+    p.setPen(palette().color(QPalette::Mid));
+    p.setBrush(background);
+    p.drawRoundedRect(r, 4, 4);
+
+    QColor dot;
+    switch (d->state) {
+    case Idle: dot = QColor(0x9e, 0x9e, 0x9e); break;
+    case Watching: dot = QColor(0x42, 0x85, 0xf4); break;
+    case Building: dot = QColor(0xf5, 0xa6, 0x23); break;
+    case Reloaded: dot = QColor(0x2e, 0xa0, 0x43); break;
+    case NotLoaded:
+    case Refused:
+    case BuildFailed: dot = QColor(0xd9, 0x30, 0x25); break;
+    }
+    const int h = height();
+    const qreal radius = h / 5.0;
+    p.setPen(Qt::NoPen);
+    p.setBrush(dot);
+    p.drawEllipse(QPointF(h / 2.0, h / 2.0), radius, radius);
+
+    p.setPen(palette().color(QPalette::ToolTipText));
+    const QRect textRect = rect().adjusted(h, 0, -5, 0);
+    p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
+               fontMetrics().elidedText(d->text, Qt::ElideRight, textRect.width()));
+}
+
+void QHotReloadIndicator::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint()))
+        showDetails();
+    QWidget::mouseReleaseEvent(event);
+}
+
+bool QHotReloadIndicator::eventFilter(QObject *watched, QEvent *event)
+{
+    Q_D(QHotReloadIndicator);
+    if (watched == d->overlayWindow) {
+        switch (event->type()) {
+        case QEvent::Resize:
+        case QEvent::LayoutRequest:
+            d->place();
+            break;
+        case QEvent::ChildAdded:
+            // Stay above widgets added later.
+            QTimer::singleShot(0, this, [this] { raise(); });
+            break;
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
