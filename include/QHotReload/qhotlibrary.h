@@ -187,7 +187,9 @@ public:
 
     /*!
         Blocks the calling thread until the next reloaded(), or \a msecs pass
-        (-1: no limit). Returns false on time-out. Must not be called on the
+        (-1: no limit). Returns false on time-out. After waitForAboutToReload()
+        on the same thread, it waits for the reload that followed that
+        moment, and returns at once if it is done already. Must not be called on the
         owning thread (returns false at once there). Thread-safe.
     */
     bool waitForReload(int msecs = -1);

@@ -132,6 +132,8 @@ public:
         const QHotReload::Abi::TypeInfo *types;
         quint32 typeCount;
         QFunctionPointer *target;
+        std::atomic<Qt::HANDLE> *owner; // the thread whose calls go straight through, or null
+        int *depth;                     // calls of this function on that thread's stack
     };
     //! \internal
     void addSlot(Slot *slot);
@@ -143,10 +145,15 @@ private:
 
     struct CallScope
     {
-        explicit CallScope(QHotModule &m) noexcept : module(m) { ++module.m_depth; }
-        ~CallScope() { --module.m_depth; }
-        QHotModule &module;
+        explicit CallScope(int &d) noexcept : depth(d) { ++depth; }
+        ~CallScope() { --depth; }
+        int &depth;
     };
+
+    //! Opens (the library's thread) or closes (null) the straight call path of every function.
+    void setOwner(Qt::HANDLE owner);
+    //! How many calls of this module's functions are on the library thread's stack.
+    int depth() const;
 
     /*!
         Runs \a thunk on the library's thread with the library loaded, or
@@ -156,10 +163,6 @@ private:
     bool runOnOwner(void (*thunk)(void *), void *context, const char *functionName);
     [[noreturn]] static void throwCrashed(const char *functionName);
 
-    // Read on every call: the thread on which calls go straight through
-    // (null while nothing is loaded), and how many hot calls are on its stack.
-    std::atomic<Qt::HANDLE> m_owner{nullptr};
-    int m_depth = 0;
     std::unique_ptr<QHotModulePrivate> d;
 };
 
@@ -175,7 +178,8 @@ class QHotFunction<R(A...)>
 public:
     QHotFunction(QHotModule &module, const char *name) noexcept
         : m_module(&module)
-        , m_slot{name, Traits::signature, Traits::signatureHash, Traits::types, Traits::typeCount, &m_function}
+        , m_slot{name,           Traits::signature, Traits::signatureHash, Traits::types,
+                 Traits::typeCount, &m_function,        &m_owner,              &m_depth}
     {
         module.addSlot(&m_slot);
     }
@@ -183,7 +187,7 @@ public:
 
     R operator()(A... args) const
     {
-        if (Q_LIKELY(m_module->m_owner.load(std::memory_order_relaxed) == QThread::currentThreadId()))
+        if (Q_LIKELY(m_owner.load(std::memory_order_relaxed) == QThread::currentThreadId()))
             return callDirect(std::forward<A>(args)...);
         return slowCall(std::forward<A>(args)...);
     }
@@ -197,7 +201,7 @@ private:
     // The straight path's body, for the module to run on the library's thread.
     R callDirect(A... args) const
     {
-        QHotModule::CallScope scope(*m_module);
+        QHotModule::CallScope scope(m_depth);
         if constexpr (QHotReload::detail::MayPointIntoLibrary<R>::value) {
             // Strings the library returns may be its literals: copy them
             // out before its version can be unloaded.
@@ -237,8 +241,13 @@ private:
         }
     }
 
-    QHotModule *m_module;
+    // What every call reads, side by side: the thread whose calls go straight
+    // through (null while nothing is loaded or the crash guard is on), the
+    // call depth on it (a swap waits for 0), and the function in this version.
+    std::atomic<Qt::HANDLE> m_owner{nullptr};
+    mutable int m_depth = 0;
     QFunctionPointer m_function = nullptr;
+    QHotModule *m_module;
     QHotModule::Slot m_slot;
 };
 

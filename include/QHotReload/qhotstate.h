@@ -225,7 +225,8 @@ inline void mapToGadget(const QVariantMap &map, const QMetaObject &mo, void *gad
     Nested gadgets become nested maps, lists of gadgets lists of maps, enums
     their key names.
 */
-template <typename T> QVariantMap toVariantMap(const T &gadget)
+template <typename T, std::enable_if_t<QtPrivate::IsGadgetHelper<T>::IsRealGadget, bool> = true>
+QVariantMap toVariantMap(const T &gadget)
 {
     return detail::gadgetToMap(T::staticMetaObject, &gadget, 0);
 }
@@ -253,7 +254,8 @@ inline QVariantMap toVariantMap(const QObject *object, const QMetaObject *base =
     (no such property any more, or a value that cannot be converted) are
     returned as sentences and logged once.
 */
-template <typename T> QStringList assignFromVariantMap(T &gadget, const QVariantMap &map)
+template <typename T, std::enable_if_t<QtPrivate::IsGadgetHelper<T>::IsRealGadget, bool> = true>
+QStringList assignFromVariantMap(T &gadget, const QVariantMap &map)
 {
     QStringList problems;
     detail::mapToGadget(map, T::staticMetaObject, &gadget, 0, QString(), &problems);
@@ -261,7 +263,8 @@ template <typename T> QStringList assignFromVariantMap(T &gadget, const QVariant
 }
 
 //! A default-constructed T with the entries of \a map carried over (see assignFromVariantMap()).
-template <typename T> T fromVariantMap(const QVariantMap &map, QStringList *problems = nullptr)
+template <typename T, std::enable_if_t<QtPrivate::IsGadgetHelper<T>::IsRealGadget, bool> = true>
+T fromVariantMap(const QVariantMap &map, QStringList *problems = nullptr)
 {
     T gadget{};
     const QStringList found = assignFromVariantMap(gadget, map);

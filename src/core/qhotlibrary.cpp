@@ -2,6 +2,7 @@
 #include "qhotlibrary_p.h"
 
 #include "logging_p.h"
+#include "metatypes_p.h"
 #include "ownership_p.h"
 #include "qhotmodule_p.h"
 
@@ -194,6 +195,7 @@ QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
     , sync(std::make_shared<SyncState>())
 {
     sync->owner = q;
+    registerSharedMetaTypes();
     watcher = new FileWatcher(q);
     checkTimer = new QTimer(q);
     checkTimer->setSingleShot(true);
@@ -543,15 +545,16 @@ bool QHotLibraryPrivate::callGuarded(void (*thunk)(void *), void *context, const
     }
     // The crashed frames never return, so their call-depth counters never go
     // back down: remember them.
+    const QList<QHotModule::Slot *> slots = allSlots();
     std::vector<int> depths;
-    for (QHotModule *module : std::as_const(modules))
-        depths.push_back(module->m_depth);
+    for (const QHotModule::Slot *slot : slots)
+        depths.push_back(*slot->depth);
     const int direct = directCalls;
     int signal = 0;
     if (runGuarded(thunk, context, &signal))
         return true;
-    for (qsizetype i = 0; i < modules.size(); ++i)
-        modules.at(i)->m_depth = depths.at(size_t(i));
+    for (qsizetype i = 0; i < slots.size(); ++i)
+        *slots.at(i)->depth = depths.at(size_t(i));
     directCalls = direct;
     handleCrash(function, signal);
     return false;
@@ -608,7 +611,7 @@ int QHotLibraryPrivate::activeCalls() const
 {
     int calls = directCalls;
     for (QHotModule *module : modules)
-        calls += module->m_depth;
+        calls += module->depth();
     return calls;
 }
 
@@ -624,13 +627,13 @@ void QHotLibraryPrivate::install(LoadedVersion &version)
         return; // every call goes through the guard, none straight through
     const Qt::HANDLE self = QThread::currentThreadId();
     for (QHotModule *module : modules)
-        module->m_owner.store(self);
+        module->setOwner(self);
 }
 
 void QHotLibraryPrivate::closeStraightPath()
 {
     for (QHotModule *module : std::as_const(modules))
-        module->m_owner.store(nullptr);
+        module->setOwner(nullptr);
 }
 
 // Closes the straight call path: calls go the slow way, which loads first.
@@ -655,7 +658,7 @@ void QHotLibraryPrivate::attachModule(QHotModule *module)
     current.bindings.insert(current.bindings.end(), bindings.begin(), bindings.end());
     m->bound = true;
     if (!crashGuard)
-        module->m_owner.store(QThread::currentThreadId());
+        module->setOwner(QThread::currentThreadId());
 }
 
 void QHotLibraryPrivate::unbindModules()
@@ -686,8 +689,10 @@ void QHotLibraryPrivate::discard(LoadedVersion &version)
     if (!version)
         return;
     // The version's objects and the connections made with its root as
-    // context go first, while their code is still mapped.
+    // context go first, while their code is still mapped; then the types it
+    // registered with Qt, whose descriptions live in it.
     version.root.reset();
+    forgetMetaTypesOf(version.copyPath);
     if (version.library->isLoaded() && !version.library->unload())
         qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
     if (isMapped(version.copyPath)) {
@@ -923,6 +928,7 @@ QHotReloadBlocker QHotLibrary::waitForAboutToReload(int msecs)
         --sync->aboutWaiters; // timed out or destroyed: no block was counted for us
         return {};
     }
+    sync->aboutSeenAt[std::this_thread::get_id()] = sync->reloadGeneration;
     lock.unlock();
     // Adopt the block counted for us when aboutToReload() was emitted.
     return QHotLibraryPrivate::adoptBlocker(sync);
@@ -938,7 +944,13 @@ bool QHotLibrary::waitForReload(int msecs)
     }
     const std::shared_ptr<SyncState> sync = d->sync;
     std::unique_lock lock(sync->mutex);
-    const quint64 generation = sync->reloadGeneration;
+    quint64 generation = sync->reloadGeneration;
+    // After waitForAboutToReload() on this thread, the reload to wait for is
+    // the one that followed it, even if it is done already.
+    if (const auto seen = sync->aboutSeenAt.find(std::this_thread::get_id()); seen != sync->aboutSeenAt.end()) {
+        generation = seen->second;
+        sync->aboutSeenAt.erase(seen);
+    }
     const auto arrived = [&] { return sync->reloadGeneration != generation || sync->destroyed; };
     if (msecs < 0)
         sync->cv.wait(lock, arrived);

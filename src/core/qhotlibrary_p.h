@@ -21,6 +21,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
+#include <unordered_map>
 
 namespace QHotReload::Internal {
 
@@ -38,6 +40,9 @@ struct SyncState
     quint64 aboutGeneration = 0;      // counts aboutToReload()
     quint64 reloadGeneration = 0;     // counts reloaded()
     bool destroyed = false;
+    // Per thread: the reload count when it last got aboutToReload, so its next
+    // waitForReload() also sees a swap that finished before it started waiting.
+    std::unordered_map<std::thread::id, quint64> aboutSeenAt;
     std::atomic<int> version{0};
     std::atomic<bool> updated{false};
 

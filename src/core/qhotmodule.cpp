@@ -87,7 +87,7 @@ void QHotModulePrivate::libraryDestroyed()
 {
     std::lock_guard lock(mutex);
     library = nullptr;
-    q->m_owner.store(nullptr);
+    q->setOwner(nullptr);
 }
 
 QHotModule::QHotModule(const char *libraryName)
@@ -107,6 +107,20 @@ QHotModule::~QHotModule()
         // the library must not call back into a module that is gone.
         QHotLibraryPrivate::get(d->library)->modules.removeAll(this);
     }
+}
+
+void QHotModule::setOwner(Qt::HANDLE owner)
+{
+    for (Slot *slot : std::as_const(d->slots))
+        slot->owner->store(owner, std::memory_order_relaxed);
+}
+
+int QHotModule::depth() const
+{
+    int calls = 0;
+    for (const Slot *slot : std::as_const(d->slots))
+        calls += *slot->depth;
+    return calls;
 }
 
 void QHotModule::addSlot(Slot *slot)
@@ -221,7 +235,7 @@ bool QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *fu
         // Loaded here, on the library's thread: every declared function is
         // bound (the library checked them when it took this version), so
         // later calls on this thread may go straight through.
-        m_owner.store(QThread::currentThreadId());
+        setOwner(QThread::currentThreadId());
         thunk(context);
     };
     if (QThread::currentThread() == lib->thread()) {

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_METATYPES_P_H
+#define QHOTRELOAD_METATYPES_P_H
+
+#include <QtCore/QString>
+
+namespace QHotReload::Internal {
+
+/*!
+    Unregisters every custom QMetaType whose description lives in the loaded
+    library at \a libraryPath (a gadget, an enum, a QList<Gadget> the library
+    used first). Qt keeps registered types for the life of the process; once
+    the library is unloaded those entries would point into unmapped memory and
+    the next version, registering the same names, would read them. Must be
+    called while the library is still loaded. Returns how many were removed.
+*/
+int forgetMetaTypesOf(const QString &libraryPath);
+
+//! Registers the types Qt's containers are viewed through, so no library registers them first.
+void registerSharedMetaTypes();
+
+} // namespace QHotReload::Internal
+
+#endif
