@@ -270,6 +270,9 @@ class QHotModule
 public:
     explicit constexpr QHotModule(const char *) noexcept {}
     static constexpr bool load() noexcept { return true; }
+    static QString errorString() { return {}; }
+    static constexpr int marshalTimeout() noexcept { return 0; }
+    static constexpr void setMarshalTimeout(int) noexcept {}
 };
 
 #define QHOT_MODULE_LIBRARY(library)                                                              \

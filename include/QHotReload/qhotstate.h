@@ -22,6 +22,7 @@
 //     QHOT_LIBRARY_STATE(saveState, restoreState);
 
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QMetaContainer>
 #include <QtCore/QMetaEnum>
 #include <QtCore/QMetaObject>
 #include <QtCore/QMetaProperty>
@@ -61,17 +62,31 @@ inline bool isGadget(QMetaType type)
     return (type.flags() & QMetaType::IsGadget) && type.metaObject();
 }
 
-// The element type of a list of gadgets (QList<Gadget>), or an invalid type.
-inline QMetaType gadgetListElement(QMetaType listType)
+// The type Qt views sequential containers through. Asked for by name first:
+// in a hot library, QMetaType::fromType<QSequentialIterable>() is the
+// library's own copy of the description, and if it were the first one Qt saw,
+// Qt would keep pointing into the library after it is unloaded (the
+// QHotReload runtime registers the type at start-up for that reason).
+inline QMetaType sequentialIterableType()
 {
-    if (!QMetaType::canView(listType, QMetaType::fromType<QSequentialIterable>()))
-        return {};
+    const QMetaType registered = QMetaType::fromName("QSequentialIterable");
+    return registered.isValid() ? registered : QMetaType::fromType<QSequentialIterable>();
+}
+
+// How to walk a list of gadgets (QList<Gadget>); false for any other type.
+inline bool gadgetSequence(QMetaType listType, QMetaSequence *sequence, QMetaType *element)
+{
+    const QMetaType iterableType = sequentialIterableType();
+    if (!QMetaType::canView(listType, iterableType))
+        return false;
     QVariant probe(listType);
     QSequentialIterable iterable;
-    if (!QMetaType::view(listType, probe.data(), QMetaType::fromType<QSequentialIterable>(), &iterable))
-        return {};
-    const QMetaType element = iterable.metaContainer().valueMetaType();
-    return isGadget(element) ? element : QMetaType();
+    if (!QMetaType::view(listType, probe.data(), iterableType, &iterable))
+        return false;
+    *sequence = iterable.metaContainer();
+    *element = sequence->valueMetaType();
+    return isGadget(*element) && sequence->hasSize() && sequence->canGetValueAtIndex()
+            && sequence->canAddValueAtEnd();
 }
 
 inline QVariantMap gadgetToMap(const QMetaObject &mo, const void *gadget, int firstProperty);
@@ -92,13 +107,16 @@ inline QVariant exportValue(const QMetaProperty &property, const QVariant &value
     const QMetaType type = value.metaType();
     if (isGadget(type))
         return gadgetToMap(*type.metaObject(), value.constData(), 0);
-    if (const QMetaType element = gadgetListElement(type); element.isValid()) {
+    QMetaSequence sequence;
+    QMetaType element;
+    if (gadgetSequence(type, &sequence, &element)) {
         QVariantList list;
-        QSequentialIterable iterable;
-        QMetaType::view(type, const_cast<void *>(value.constData()), QMetaType::fromType<QSequentialIterable>(),
-                        &iterable);
-        for (const QVariant &item : iterable)
+        const qsizetype count = sequence.size(value.constData());
+        for (qsizetype i = 0; i < count; ++i) {
+            QVariant item(element);
+            sequence.valueAtIndex(value.constData(), i, item.data());
             list.append(gadgetToMap(*element.metaObject(), item.constData(), 0));
+        }
         return list;
     }
     return value;
@@ -157,17 +175,16 @@ inline bool importValue(const QMetaProperty &property, QMetaType type, const QVa
         *out = value;
         return true;
     }
-    if (const QMetaType element = gadgetListElement(type);
-        element.isValid() && in.metaType() == QMetaType::fromType<QVariantList>()) {
+    QMetaSequence sequence;
+    QMetaType element;
+    if (in.metaType() == QMetaType::fromType<QVariantList>() && gadgetSequence(type, &sequence, &element)) {
         QVariant list(type);
-        QSequentialIterable iterable;
-        QMetaType::view(type, list.data(), QMetaType::fromType<QSequentialIterable>(), &iterable);
         const QVariantList items = in.toList();
         for (qsizetype i = 0; i < items.size(); ++i) {
             QVariant item(element);
             mapToGadget(items.at(i).toMap(), *element.metaObject(), item.data(), 0,
                         path + QStringLiteral("[%1]").arg(i), problems);
-            iterable.metaContainer().addValueAtEnd(list.data(), item.constData());
+            sequence.addValueAtEnd(list.data(), item.constData());
         }
         *out = list;
         return true;

@@ -7,6 +7,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QMetaType>
 #include <QtCore/QSequentialIterable>
+#include <QtCore/QStringList>
 
 #include <utility>
 #include <vector>
@@ -45,14 +46,14 @@ int collectRanges(dl_phdr_info *info, size_t, void *data)
 } // namespace
 #endif
 
-int forgetMetaTypesOf(const QString &libraryPath)
+QStringList forgetMetaTypesOf(const QString &libraryPath)
 {
 #if defined(QHOTRELOAD_HAVE_PHDR)
     Ranges library;
     library.path = QFile::encodeName(libraryPath);
     dl_iterate_phdr(collectRanges, &library);
     if (library.ranges.empty())
-        return 0;
+        return {};
     const auto inLibrary = [&](const void *p) {
         const quintptr address = quintptr(p);
         for (const auto &[begin, end] : library.ranges) {
@@ -61,7 +62,7 @@ int forgetMetaTypesOf(const QString &libraryPath)
         }
         return false;
     };
-    int removed = 0;
+    QStringList removed;
     int unused = 0;
     // Custom ids are handed out upwards from User; a long run of free ids
     // means we are past the last one.
@@ -75,15 +76,24 @@ int forgetMetaTypesOf(const QString &libraryPath)
         if (!inLibrary(type.iface()))
             continue;
         qCDebug(lcLoader) << "forgetting metatype" << type.name() << "registered by" << libraryPath;
+        // Qt registered conversions and views for containers the library
+        // used (QList<Gadget> to QSequentialIterable, ...); their functions
+        // are the library's code.
+        for (const QMetaType &to : {QMetaType::fromType<QSequentialIterable>(), QMetaType::fromType<QAssociativeIterable>(),
+                                    QMetaType::fromType<QVariantList>(), QMetaType::fromType<QVariantMap>(),
+                                    QMetaType::fromType<QVariantHash>(), QMetaType::fromType<QObject *>()}) {
+            QMetaType::unregisterConverterFunction(type, to);
+            QMetaType::unregisterMutableViewFunction(type, to);
+        }
+        removed.append(QString::fromLatin1(type.name()));
         QMetaType::unregisterMetaType(type);
-        ++removed;
     }
     return removed;
 #else
     // Elsewhere (macOS: dyld image ranges, Windows: GetModuleInformation) the
     // same walk needs the module's address range; not done yet.
     Q_UNUSED(libraryPath);
-    return 0;
+    return {};
 #endif
 }
 
@@ -94,6 +104,10 @@ void registerSharedMetaTypes()
     // first to ask (qhotstate.h does for lists of gadgets).
     qRegisterMetaType<QSequentialIterable>();
     qRegisterMetaType<QAssociativeIterable>();
+    // What Qt registers container views against (QList<T> -> QIterable<...>):
+    // once QtCore has cached an id for these, it must never change.
+    qRegisterMetaType<QIterable<QMetaSequence>>();
+    qRegisterMetaType<QIterable<QMetaAssociation>>();
 }
 
 } // namespace QHotReload::Internal

@@ -692,7 +692,25 @@ void QHotLibraryPrivate::discard(LoadedVersion &version)
     // context go first, while their code is still mapped; then the types it
     // registered with Qt, whose descriptions live in it.
     version.root.reset();
-    forgetMetaTypesOf(version.copyPath);
+    const QStringList types = forgetMetaTypesOf(version.copyPath);
+    if (!types.isEmpty()) {
+        // Qt's type registry can keep names that point into the library even
+        // after the types are unregistered; unloading it would leave them
+        // dangling. Keep this version mapped (never called again) instead.
+        if (!retiredWarningShown) {
+            retiredWarningShown = true;
+            qCWarning(lcLoader).noquote()
+                    << describe(QStringLiteral("registered Qt types (%1); Qt keeps references to them, so each "
+                                               "version that does stays mapped after it is swapped out (its file "
+                                               "is deleted). Keep gadgets and other registered types out of the "
+                                               "state that crosses versions to avoid it.")
+                                        .arg(types.join(QStringLiteral(", "))));
+        }
+        retired.push_back(std::move(version.library));
+        QFile::remove(version.copyPath);
+        version = {};
+        return;
+    }
     if (version.library->isLoaded() && !version.library->unload())
         qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
     if (isMapped(version.copyPath)) {

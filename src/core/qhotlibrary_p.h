@@ -154,6 +154,8 @@ public:
     QHotReload::Internal::LoadedVersion current;
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes
+    std::vector<std::unique_ptr<QLibrary>> retired; // swapped out, kept mapped for Qt's type registry
+    bool retiredWarningShown = false;
     std::optional<QVariant> keptState; // saved, not yet restored by any version
 
     // Crash guard: what a rollback goes back to.
