@@ -1,0 +1,130 @@
+# cmake -P run_consumer.cmake: configures the consumer project from scratch in
+# BINARY_DIR with the parent build's generator, compiler, flags and Qt, builds
+# it, runs its host (which must print PASSED and exit 0) and checks whether the
+# host needs the QHotReload runtime (NEEDED=ON) or must not (NEEDED=OFF).
+#
+#   -DSOURCE_DIR= -DBINARY_DIR= -DGENERATOR= -DMAKE_PROGRAM= -DCXX_COMPILER=
+#   -DBUILD_TYPE= -DCXX_FLAGS= -DEXE_LINKER_FLAGS= -DSHARED_LINKER_FLAGS=
+#   -DPREFIX_PATH=a|b -DQT6_DIR= -DMODE=package|subdirectory|fetchcontent
+#   [-DQHOTRELOAD_SOURCE_DIR=] [-DPACKAGE_PREFIX=] [-DENABLED=ON|OFF]
+#   -DNEEDED=ON|OFF -DREADELF= [-DEXTRA_ARGS=-Da=b|-Dc=d]
+# Lists use | (a ; would be split by add_test).
+
+foreach(var SOURCE_DIR BINARY_DIR GENERATOR CXX_COMPILER MODE NEEDED)
+    if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+        message(FATAL_ERROR "run_consumer.cmake: ${var} is not set")
+    endif()
+endforeach()
+
+function(run what)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "${what} failed (${result}):\n${output}")
+    endif()
+    set(output "${output}" PARENT_SCOPE)
+endfunction()
+
+file(REMOVE_RECURSE "${BINARY_DIR}")
+string(REPLACE "|" ";" prefix_path "${PREFIX_PATH}")
+set(args
+    -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}"
+    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+    "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}"
+    "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+    "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}"
+    "-DCMAKE_SHARED_LINKER_FLAGS=${SHARED_LINKER_FLAGS}"
+    "-DCMAKE_PREFIX_PATH=${prefix_path}"
+    # Only what this test names: no package registry, no ~/.cmake leftovers.
+    -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
+    "-DCONSUMER_QHOTRELOAD=${MODE}")
+if(MAKE_PROGRAM)
+    list(APPEND args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+if(QT6_DIR)
+    list(APPEND args "-DQt6_DIR=${QT6_DIR}")
+endif()
+if(QHOTRELOAD_SOURCE_DIR)
+    list(APPEND args "-DCONSUMER_QHOTRELOAD_SOURCE_DIR=${QHOTRELOAD_SOURCE_DIR}")
+endif()
+if(EXTRA_ARGS)
+    string(REPLACE "|" ";" extra_args "${EXTRA_ARGS}")
+    list(APPEND args ${extra_args})
+endif()
+if(DEFINED ENABLED AND NOT ENABLED STREQUAL "")
+    list(APPEND args "-DQHOTRELOAD_ENABLED=${ENABLED}")
+endif()
+
+run("configure" "${CMAKE_COMMAND}" ${args})
+string(REGEX MATCHALL "-- (QHotReload|QHOTRELOAD)[^\n]*" found "${output}")
+string(REPLACE ";" "\n" found "${found}")
+message(STATUS "configured ${BINARY_DIR} (${MODE}):\n${found}")
+
+# The package found must be the one installed by this test run.
+if(PACKAGE_PREFIX)
+    file(STRINGS "${BINARY_DIR}/CMakeCache.txt" found REGEX "^QHotReload_DIR:")
+    string(REGEX REPLACE "^[^=]*=" "" found "${found}")
+    string(FIND "${found}/" "${PACKAGE_PREFIX}/" at)
+    if(NOT at EQUAL 0)
+        message(FATAL_ERROR "found QHotReload in '${found}', not under ${PACKAGE_PREFIX}")
+    endif()
+endif()
+
+run("build" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --parallel 2)
+message(STATUS "built")
+
+set(host "${BINARY_DIR}/host${CMAKE_EXECUTABLE_SUFFIX}")
+execute_process(COMMAND "${host}" RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output
+    TIMEOUT 180)
+message("${output}")
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "the host failed (${result})")
+endif()
+foreach(line "greeting() = hello consumer from version 1" "PASSED")
+    string(FIND "${output}" "${line}" at)
+    if(at EQUAL -1)
+        message(FATAL_ERROR "the host did not print '${line}'")
+    endif()
+endforeach()
+if(ENABLED STREQUAL "OFF")
+    string(FIND "${output}" "hot reload off" at)
+else()
+    string(FIND "${output}" "greeting() = hello consumer from version 2" at)
+endif()
+if(at EQUAL -1)
+    message(FATAL_ERROR "the host's output is not that of hot reload ${ENABLED}")
+endif()
+
+set(widgets_check "${BINARY_DIR}/widgets_check${CMAKE_EXECUTABLE_SUFFIX}")
+if(EXISTS "${widgets_check}")
+    run("widgets_check" "${widgets_check}")
+    if(NOT output MATCHES "QHotWidget QHotReloadIndicator QHotForm")
+        message(FATAL_ERROR "widgets_check printed: ${output}")
+    endif()
+    message(STATUS "QHotReload::Widgets from the package: ${output}")
+endif()
+
+# Hot: the host needs libQHotReloadCore and not the hot library. Static: neither.
+if(READELF)
+    execute_process(COMMAND "${READELF}" -d "${host}" OUTPUT_VARIABLE dynamic RESULT_VARIABLE result)
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "${READELF} -d ${host} failed")
+    endif()
+    string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*" needed "${dynamic}")
+    message(STATUS "host needs: ${needed}")
+    if(needed MATCHES "liblogic")
+        message(FATAL_ERROR "the host links the hot library dynamically")
+    endif()
+    if(NEEDED AND NOT needed MATCHES "libQHotReloadCore\\.so")
+        message(FATAL_ERROR "the hot host does not link libQHotReloadCore")
+    elseif(NOT NEEDED AND needed MATCHES "QHotReload")
+        message(FATAL_ERROR "the static host links the QHotReload runtime")
+    endif()
+    if(NOT NEEDED)
+        file(GLOB shared "${BINARY_DIR}/*.so")
+        if(shared)
+            message(FATAL_ERROR "static mode built shared libraries: ${shared}")
+        endif()
+    endif()
+else()
+    message(WARNING "no readelf: the host's NEEDED entries are not checked")
+endif()
