@@ -2,47 +2,16 @@
 #ifndef MINIMAL_HOTLOGIC_H
 #define MINIMAL_HOTLOGIC_H
 
-#include <QHotLibrary>
+#include "logic.h"
 
-#include <QtCore/QString>
-#include <QtCore/QStringList>
+#include <QHotReload/QHotModule>
 
-// The one place that knows the hot library's functions: names and signatures
-// must match logic.cpp. Each call resolves its symbol again because an address
-// is only valid until the next reload; a lookup is cheap next to a redraw.
-// (A later QHotReload generates wrappers of the same signature instead.)
-class HotLogic
-{
-public:
-    explicit HotLogic(const QHotLibrary &library) : m_library(library) { }
-
-    // Set as QHotLibrary::requiredSymbols: a version missing one is refused,
-    // so the calls below cannot come up empty while a version is loaded.
-    static QStringList symbols()
-    {
-        return { QStringLiteral("greeting"), QStringLiteral("step") };
-    }
-
-    // Empty while nothing is loaded.
-    QString greeting() const
-    {
-        using Function = const char *(*)();
-        if (const auto function = reinterpret_cast<Function>(m_library.resolve("greeting")))
-            return QString::fromUtf8(function());
-        return QString();
-    }
-
-    // Leaves the counter as it is while nothing is loaded.
-    int step(int counter) const
-    {
-        using Function = int (*)(int);
-        if (const auto function = reinterpret_cast<Function>(m_library.resolve("step")))
-            return function(counter);
-        return counter;
-    }
-
-private:
-    const QHotLibrary &m_library;
-};
+// hot_logic::greeting() and hot_logic::step(int) have logic.h's signatures
+// and read like plain calls. With hot reload on, each goes through the loaded
+// version of minimal_logic (the first call loads it); with hot reload off
+// (QHOTRELOAD_ENABLED=OFF) they are logic::greeting and logic::step
+// themselves, linked in statically. hot_logic::hotModule() is the module:
+// load(), errorString(), and in hot builds library(), the QHotLibrary.
+QHOT_MODULE_SCOPED(hot_logic, QHOT_LIBRARY_FILE_minimal_logic, logic, greeting, step);
 
 #endif // MINIMAL_HOTLOGIC_H

@@ -3,26 +3,32 @@
 // The hot library of the minimal example. Edit this file while `minimal` runs,
 // rebuild the target minimal_logic, and the running app shows the new code.
 //
-// The build compiles a copy of this file (<build>/examples/minimal/live/logic.cpp):
-// an edit here is copied there at the next build, and the scripted demo edits
-// only that copy, so it never touches the source tree.
+// The build compiles a copy of this file and of logic.h
+// (<build>/examples/minimal/live/): an edit here is copied there at the next
+// build, and the scripted demo edits only the copies, so it never touches the
+// source tree.
 
-#include <QtCore/qcompilerdetection.h>
+#include "logic.h"
 
-// C linkage keeps the symbol names plain, so the app finds them by name.
-extern "C" {
+#include <QHotReload/QHotManifest>
 
-// What the app shows as the library's output.
-Q_DECL_EXPORT const char *greeting()
+namespace logic {
+
+QString greeting()
 {
-    return "Hello from logic.cpp";
+    // fromUtf8, not QStringLiteral: a literal's characters stay in this
+    // library's memory, and the app keeps the string after this version of
+    // the library is unloaded.
+    return QString::fromUtf8("Hello from logic.cpp");
 }
 
-// The next value of the app's counter. The counter itself lives in the app,
-// which is why it survives every reload of this library.
-Q_DECL_EXPORT int step(int counter)
+int step(int counter)
 {
     return counter + 1;
 }
 
-} // extern "C"
+} // namespace logic
+
+// The functions the app may call, checked against its declarations at every
+// load. With hot reload off this expands to nothing.
+QHOT_LIBRARY(logic::greeting, logic::step);

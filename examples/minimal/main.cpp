@@ -2,16 +2,15 @@
 //
 // The minimal QHotReload example: a Qt Widgets app that keeps a counter and
 // asks a hot library (logic.cpp) for a greeting and for the counter's next
-// value. Rebuild the library while the app runs and the app uses the new code
-// at once, counter untouched. Without a display (or with --demo) it runs a
-// scripted demo instead: real edits, real builds, checked reloads.
+// value, through plain calls (hotlogic.h). Rebuild the library while the app
+// runs and the app uses the new code at once, counter untouched. Without a
+// display (or with --demo) it runs a scripted demo instead: real edits, real
+// builds, checked reloads and refusals.
 
-#include "buildsetup.h"
 #include "demo.h"
 #include "hotlogic.h"
+#include "livebuild.h"
 #include "window.h"
-
-#include <QHotLibrary>
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTextStream>
@@ -60,24 +59,26 @@ int main(int argc, char *argv[])
     if (scriptedDemoWanted(argc, argv)) {
         QCoreApplication app(argc, argv);
         parseCommandLine(app);
-        QHotLibrary library(QStringLiteral(QHOT_LIBRARY_FILE_minimal_logic));
-        return runScriptedDemo(library);
+        return runScriptedDemo();
     }
 
     QApplication app(argc, argv);
     parseCommandLine(app);
-    QHotLibrary library(QStringLiteral(QHOT_LIBRARY_FILE_minimal_logic));
-    library.setRequiredSymbols(HotLogic::symbols());
     // A failed first load is shown in the window; the file stays watched, so
-    // the next good build is loaded.
-    library.load();
+    // the next good build is loaded. (With hot reload off: nothing to load.)
+    hot_logic::hotModule().load();
 
-    MinimalWindow window(&library);
+    MinimalWindow window;
     window.show();
 
-    QTextStream(stdout) << "minimal: edit " << BuildSetup::sourceFile() << Qt::endl
-                        << "then rebuild the library with: " << BuildSetup::buildCommandLine()
-                        << Qt::endl
-                        << "(the window updates on each reload; close it to quit)" << Qt::endl;
+    QTextStream out(stdout);
+#if QHOTRELOAD_ENABLED
+    const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
+    out << "minimal: edit " << build.sourceFile(QStringLiteral("logic.cpp")) << Qt::endl
+        << "then rebuild the library with: " << build.commandLine() << Qt::endl
+        << "(the window updates on each reload; close it to quit)" << Qt::endl;
+#else
+    out << "minimal: hot reload is off in this build (QHOTRELOAD_ENABLED=OFF)" << Qt::endl;
+#endif
     return app.exec();
 }

@@ -2,11 +2,8 @@
 #ifndef MINIMAL_WINDOW_H
 #define MINIMAL_WINDOW_H
 
-#include "hotlogic.h"
-
 #include <QtWidgets/QWidget>
 
-class QHotLibrary;
 class QLabel;
 
 // Shows what the hot library says next to state that only the app keeps: the
@@ -16,14 +13,12 @@ class MinimalWindow : public QWidget
     Q_OBJECT
 
 public:
-    explicit MinimalWindow(QHotLibrary *library, QWidget *parent = nullptr);
+    explicit MinimalWindow(QWidget *parent = nullptr);
 
 private:
     void advance();
     void refresh();
 
-    QHotLibrary *m_library;
-    HotLogic m_logic;
     int m_counter = 0;
     QString m_lastFailure;
 

@@ -1,0 +1,106 @@
+# The minimal example with hot reload switched off (test example_minimal_static).
+#
+#   cmake -DSOURCE_DIR=<QHotReload source> -DBINARY_DIR=<new build dir>
+#         [-DCXX_COMPILER=...] [-DMAKE_PROGRAM=<ninja>] [-DQT_DIR=<Qt6_DIR>]
+#         [-DWARNINGS_AS_ERRORS=ON] [-DREADELF=...] [-DOBJDUMP=...]
+#         -P check_static.cmake
+#
+# Configures the whole tree with -DQHOTRELOAD_ENABLED=OFF (no tests, no
+# benchmarks), builds only `minimal` (a rerun rebuilds only what changed), runs
+# `minimal --demo` and checks what it prints, and checks that the binary does
+# not need the QHotReload runtime library.
+
+foreach(variable SOURCE_DIR BINARY_DIR)
+    if(NOT ${variable})
+        message(FATAL_ERROR "check_static.cmake: -D${variable}=... is required")
+    endif()
+endforeach()
+
+set(configure_args -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G Ninja
+    -DQHOTRELOAD_ENABLED=OFF
+    -DQHOTRELOAD_BUILD_TESTS=OFF
+    -DQHOTRELOAD_BUILD_BENCHMARKS=OFF
+    -DQHOTRELOAD_BUILD_EXAMPLES=ON
+    # Not needed by minimal; off keeps the configure short.
+    -DQHOTRELOAD_BUILD_WIDGETS=OFF)
+if(CXX_COMPILER)
+    list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+endif()
+if(MAKE_PROGRAM)
+    list(APPEND configure_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
+endif()
+if(QT_DIR)
+    list(APPEND configure_args "-DQt6_DIR=${QT_DIR}")
+endif()
+if(WARNINGS_AS_ERRORS)
+    list(APPEND configure_args -DQHOTRELOAD_WARNINGS_AS_ERRORS=ON)
+endif()
+
+function(run_step what)
+    execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+    if(NOT rc EQUAL 0)
+        message(FATAL_ERROR "${what} failed (${rc}):\n${out}")
+    endif()
+    set(step_output "${out}" PARENT_SCOPE)
+endfunction()
+
+string(TIMESTAMP started "%s")
+run_step("configure with QHOTRELOAD_ENABLED=OFF" "${CMAKE_COMMAND}" ${configure_args})
+run_step("build of minimal" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target minimal)
+string(TIMESTAMP built "%s")
+math(EXPR build_seconds "${built} - ${started}")
+message(STATUS "configured and built minimal with QHOTRELOAD_ENABLED=OFF in ${build_seconds} s")
+
+set(app "${BINARY_DIR}/examples/minimal/minimal")
+if(NOT EXISTS "${app}")
+    message(FATAL_ERROR "no ${app} after the build")
+endif()
+
+# The scripted demo: with hot reload off it calls the linked-in functions once.
+set(ENV{QT_QPA_PLATFORM} offscreen)
+execute_process(COMMAND "${app}" --demo RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "minimal --demo (static) printed:\n${out}${err}")
+set(failures)
+if(NOT rc EQUAL 0)
+    list(APPEND failures "minimal --demo exited with ${rc}")
+endif()
+foreach(expected
+        "hot reload is off in this build \\(QHOTRELOAD_ENABLED=OFF\\)"
+        "greeting\\(\\) = \"Hello from logic.cpp\""
+        "counter: 0 -> 1 -> 2 -> 3"
+        "PASSED: the statically linked logic answered")
+    if(NOT out MATCHES "${expected}")
+        list(APPEND failures "the output lacks /${expected}/")
+    endif()
+endforeach()
+
+# No QHotReload runtime: no NEEDED entry for libQHotReloadCore.
+if(READELF AND EXISTS "${READELF}")
+    execute_process(COMMAND "${READELF}" -d "${app}" RESULT_VARIABLE rc OUTPUT_VARIABLE dynamic ERROR_VARIABLE err)
+elseif(OBJDUMP AND EXISTS "${OBJDUMP}")
+    execute_process(COMMAND "${OBJDUMP}" -p "${app}" RESULT_VARIABLE rc OUTPUT_VARIABLE dynamic ERROR_VARIABLE err)
+else()
+    find_program(READELF_FOUND readelf)
+    if(NOT READELF_FOUND)
+        message(FATAL_ERROR "neither readelf nor objdump to read the NEEDED entries of ${app}")
+    endif()
+    execute_process(COMMAND "${READELF_FOUND}" -d "${app}" RESULT_VARIABLE rc OUTPUT_VARIABLE dynamic ERROR_VARIABLE err)
+endif()
+if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "cannot read the dynamic section of ${app} (${rc}): ${err}")
+endif()
+string(REGEX MATCHALL "NEEDED[^\n]*" needed "${dynamic}")
+string(REPLACE ";" "\n  " needed_lines "${needed}")
+message(STATUS "${app} needs:\n  ${needed_lines}")
+if(NOT needed MATCHES "Qt6")
+    list(APPEND failures "no NEEDED entry for Qt at all: the dynamic section was not read right")
+endif()
+if(needed MATCHES "QHotReload")
+    list(APPEND failures "the static build needs the QHotReload runtime library")
+endif()
+
+if(failures)
+    string(REPLACE ";" "\n  " failures "${failures}")
+    message(FATAL_ERROR "example_minimal_static:\n  ${failures}")
+endif()
+message(STATUS "PASSED: minimal with hot reload off runs its logic once and needs no QHotReload runtime")
