@@ -79,7 +79,9 @@ QStringList forgetMetaTypesOf(const QString &libraryPath)
         // Qt registered conversions and views for containers the library
         // used (QList<Gadget> to QSequentialIterable, ...); their functions
         // are the library's code.
-        for (const QMetaType &to : {QMetaType::fromType<QSequentialIterable>(), QMetaType::fromType<QAssociativeIterable>(),
+        for (const QMetaType &to : {QMetaType::fromType<QIterable<QMetaSequence>>(),
+                                    QMetaType::fromType<QIterable<QMetaAssociation>>(),
+                                    QMetaType::fromType<QSequentialIterable>(), QMetaType::fromType<QAssociativeIterable>(),
                                     QMetaType::fromType<QVariantList>(), QMetaType::fromType<QVariantMap>(),
                                     QMetaType::fromType<QVariantHash>(), QMetaType::fromType<QObject *>()}) {
             QMetaType::unregisterConverterFunction(type, to);
