@@ -104,6 +104,10 @@ QString bindFunctions(const Abi::Manifest *manifest, const QList<QHotModule::Slo
         for (quint32 i = 0; i < slot->typeCount && i < f->typeCount; ++i) {
             const Abi::TypeInfo &mine = slot->types[i];
             const Abi::TypeInfo &theirs = f->types[i];
+            // Size 0: void, or a type one side only declares (class QPainter;)
+            // and passes by pointer or reference: nothing to compare.
+            if (mine.size == 0 || theirs.size == 0)
+                continue;
             const bool sameFields = (!mine.fields && !theirs.fields)
                     || (mine.fields && theirs.fields && std::strcmp(mine.fields(), theirs.fields()) == 0);
             if (mine.size == theirs.size && mine.alignment == theirs.alignment && sameFields)

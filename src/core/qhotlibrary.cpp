@@ -35,6 +35,18 @@ namespace {
 // is plainly not a library for this process.
 constexpr int IncompleteSettleMs = 1500;
 constexpr int RefusedSettleMs = 200;
+// GNU ld creates its output empty when it starts and writes it at the end,
+// which on a busy machine or with LTO can take long: an empty file is a link
+// in progress far more often than a mistake.
+int emptySettleMs()
+{
+    static const int ms = [] {
+        bool ok = false;
+        const int fromEnv = qEnvironmentVariableIntValue("QHOTRELOAD_EMPTY_FILE_TIMEOUT_MS", &ok);
+        return ok && fromEnv >= 0 ? fromEnv : 60000;
+    }();
+    return ms;
+}
 // Polling while a file is not ready: quick at first, backing off.
 constexpr int FirstPollMs = 2;
 constexpr int MaxPollMs = 50;
@@ -295,7 +307,7 @@ void QHotLibraryPrivate::check()
             qCDebug(lcWatcher).noquote() << describe(snapshot.readiness.reason) << "- looking again";
             reason = describe(snapshot.readiness.reason);
             if (snapshot.readiness.state == Readiness::Incomplete)
-                settle = IncompleteSettleMs;
+                settle = snapshot.bytes.isEmpty() ? emptySettleMs() : IncompleteSettleMs;
         }
         candidate.identity = id;
         candidate.reason = reason;
