@@ -16,7 +16,10 @@
 #       host is built (without linking it), links QHotReload::Core, and bakes
 #       the library's absolute path into the host as the string macro
 #       QHOT_LIBRARY_FILE_<library> (the name made a C identifier), for
-#       QHotLibrary and QHOT_MODULE. Static: links the library directly.
+#       QHotLibrary and QHOT_MODULE, and what build on save needs
+#       (QHOT_BUILD_INFO(<library>) in qhotbuilder.h: the target, build tree,
+#       configuration, sources and cmake command). Static: links the library
+#       directly.
 
 include_guard(GLOBAL)
 
@@ -89,6 +92,22 @@ function(qhot_link_library host library)
 
     add_dependencies(${host} ${library})
     target_link_libraries(${host} PRIVATE QHotReload::Core)
+    # `cmake --build` knows no alias names.
+    get_target_property(build_target ${library} ALIASED_TARGET)
+    if(NOT build_target)
+        set(build_target ${library})
+    endif()
+    # What QHOT_BUILD_INFO / QHOT_BUILD_ON_SAVE (qhotbuilder.h) read. The sources
+    # are joined by '|' (a ';' would split the definition) and left as the
+    # target lists them: QHotBuilder makes relative ones absolute against the
+    # source dir and drops generated ones (in the build tree), which a build
+    # rewrites and which would otherwise start a build of their own.
     target_compile_definitions(${host} PRIVATE
-        "QHOT_LIBRARY_FILE_${id}=\"$<TARGET_FILE:${library}>\"")
+        "QHOT_LIBRARY_FILE_${id}=\"$<TARGET_FILE:${library}>\""
+        "QHOT_LIBRARY_TARGET_${id}=\"${build_target}\""
+        "QHOT_LIBRARY_BUILD_DIR_${id}=\"${CMAKE_BINARY_DIR}\""
+        "QHOT_LIBRARY_BUILD_CONFIG_${id}=\"$<CONFIG>\""
+        "QHOT_LIBRARY_SOURCE_DIR_${id}=\"$<TARGET_PROPERTY:${library},SOURCE_DIR>\""
+        "QHOT_LIBRARY_SOURCES_${id}=\"$<JOIN:$<TARGET_PROPERTY:${library},SOURCES>,|>\""
+        "QHOT_CMAKE_COMMAND=\"${CMAKE_COMMAND}\"")
 endfunction()

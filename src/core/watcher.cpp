@@ -62,10 +62,15 @@ void FileWatcher::rearm()
         if (!watchedDirs.contains(m_dir) && !m_watcher.addPath(m_dir))
             qCWarning(lcWatcher) << "cannot watch directory" << m_dir;
     } else {
-        QDir ancestor(m_dir);
-        while (!ancestor.exists() && ancestor.cdUp()) {
+        // Walk up by name: QDir::cdUp() refuses to step into a parent that is
+        // itself gone, and several levels may have been removed at once.
+        QString existing = m_dir;
+        while (!QFileInfo::exists(existing)) {
+            const QString parent = QFileInfo(existing).absolutePath();
+            if (parent == existing)
+                break;
+            existing = parent;
         }
-        const QString existing = ancestor.absolutePath();
         for (const QString &dir : watchedDirs) {
             if (dir != existing)
                 m_watcher.removePath(dir);

@@ -339,7 +339,10 @@ void QHotReloadIndicator::setBuilding(bool building)
                     QStringLiteral("A build of %1 is running; the loaded version keeps running.")
                             .arg(d->library ? QDir::toNativeSeparators(d->library->fileName()) : QString()));
     } else if (d->state == Building) {
-        d->setState(d->stateBeforeBuild, d->textBeforeBuild, d->detailsBeforeBuild);
+        if (d->stateBeforeBuild == BuildFailed)
+            d->fromLibrary(); // this build went through: the old failure is over
+        else
+            d->setState(d->stateBeforeBuild, d->textBeforeBuild, d->detailsBeforeBuild);
     }
 }
 

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_QHOTBUILDER_H
+#define QHOTRELOAD_QHOTBUILDER_H
+
+#include <QHotReload/qhotreloadcore_export.h>
+
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+#include <memory>
+
+class QHotLibrary;
+class QHotBuilderPrivate;
+
+/*!
+    \struct QHotBuildInfo
+    \brief How to rebuild one hot library: what qhot_link_library() knows.
+
+    Filled by QHOT_BUILD_INFO(<library target>) from the definitions
+    qhot_link_library() bakes into the host; or by hand for a library built
+    some other way.
+*/
+struct QHotBuildInfo
+{
+    //! The CMake target to build (\c{cmake --build <buildDirectory> --target <target>}).
+    QString target;
+    //! The build tree to run the build in (the top-level CMAKE_BINARY_DIR).
+    QString buildDirectory;
+    //! The configuration for multi-config generators (\c{--config}); empty: none.
+    QString config;
+    //! The library's sources, absolute paths. Generated files are not listed.
+    QStringList sources;
+    //! The cmake executable; empty: \c cmake from PATH.
+    QString cmakeCommand;
+};
+
+/*!
+    \class QHotBuilder
+    \brief Build on save: rebuilds a hot library whenever one of its sources is saved.
+
+    Off by default (\l enabled is false). When enabled, QHotBuilder watches the
+    files in \l sources (each file and its directory, so saves made by writing a
+    new file and renaming it over the old one are seen) and, when the content of
+    one of them changes, runs \c{cmake --build <buildDirectory> --target <target>}
+    in a QProcess. The QHotLibrary watching the library's output then takes the
+    new version as usual; QHotBuilder does not touch the library.
+
+    Saves made while a build runs are coalesced: however many there were, one
+    more build runs after the current one ends. Saves that leave a file's
+    content as it was start no build.
+
+    A failed build changes nothing that runs: no new library lands, the old code
+    keeps running. buildFailed() gives the compiler's first error line (the first
+    line of the output containing \c{error:}, else the first containing
+    \c{Error}) and the whole output; \l state stays \c Failed until the next
+    build starts.
+
+    An indicator (QHotReloadIndicator, or any object with the slots
+    \c{setBuilding(bool)} and \c{setBuildFailed(QString,QString)}) set with
+    setIndicator() is told about each build.
+
+    The one line that turns it on, in a host linked with qhot_link_library():
+    \code
+    #include <QHotReload/QHotBuilder>
+
+    QHOT_BUILD_ON_SAVE(logic, hot_logic::hotModule().library());           // or
+    QHOT_BUILD_ON_SAVE(logic, &myHotLibrary, indicator);                    // also feeds an indicator
+    \endcode
+    where \c logic is the library's CMake target. It returns the QHotBuilder
+    (enabled, a child of the library), or nullptr when hot reload is switched
+    off (QHOTRELOAD_STATIC): then it expands to nothing that is evaluated or
+    linked, and its arguments need not even compile.
+
+    Headers a library includes are watched only if they are listed in the
+    target's sources (or added with setSources()).
+
+    Owning thread only.
+*/
+class QHOTRELOAD_CORE_EXPORT QHotBuilder : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool enabled READ isEnabled WRITE setEnabled NOTIFY enabledChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool buildPending READ isBuildPending NOTIFY buildPendingChanged)
+    Q_PROPERTY(QString target READ target WRITE setTarget NOTIFY buildInfoChanged)
+    Q_PROPERTY(QString buildDirectory READ buildDirectory WRITE setBuildDirectory NOTIFY buildInfoChanged)
+    Q_PROPERTY(QString config READ config WRITE setConfig NOTIFY buildInfoChanged)
+    Q_PROPERTY(QString cmakeCommand READ cmakeCommand WRITE setCmakeCommand NOTIFY buildInfoChanged)
+    Q_PROPERTY(QStringList sources READ sources WRITE setSources NOTIFY sourcesChanged)
+    Q_PROPERTY(int delay READ delay WRITE setDelay NOTIFY delayChanged)
+    Q_PROPERTY(QObject *indicator READ indicator WRITE setIndicator NOTIFY indicatorChanged)
+    Q_PROPERTY(QString firstError READ firstError NOTIFY stateChanged)
+    Q_PROPERTY(QString output READ output NOTIFY stateChanged)
+    Q_PROPERTY(int buildCount READ buildCount NOTIFY stateChanged)
+
+public:
+    enum State {
+        Idle,     //!< no build running; the last one (if any) succeeded
+        Building, //!< a build is running
+        Failed    //!< the last build failed; the old code keeps running
+    };
+    Q_ENUM(State)
+
+    //! A builder with nothing to build yet; disabled.
+    explicit QHotBuilder(QObject *parent = nullptr);
+    //! A builder for \a info; disabled until setEnabled(true).
+    explicit QHotBuilder(const QHotBuildInfo &info, QObject *parent = nullptr);
+    //! Stops watching; a running build is stopped (its whole process group on POSIX).
+    ~QHotBuilder() override;
+
+    /*!
+        Creates a builder for \a info as a child of \a library (or of nothing
+        if \a library is null), feeding \a indicator if given, and enables it.
+        What QHOT_BUILD_ON_SAVE() calls.
+    */
+    static QHotBuilder *forLibrary(QHotLibrary *library, const QHotBuildInfo &info,
+                                   QObject *indicator = nullptr);
+
+    //! Whether saves start builds. Enabling starts watching; no build is run for it.
+    bool isEnabled() const;
+    void setEnabled(bool enabled);
+
+    State state() const;
+
+    //! True while a save made during the running build waits for its own build.
+    bool isBuildPending() const;
+
+    QString target() const;
+    void setTarget(const QString &target);
+    QString buildDirectory() const;
+    void setBuildDirectory(const QString &directory);
+    QString config() const;
+    void setConfig(const QString &config);
+    //! The cmake executable; empty means \c cmake from PATH.
+    QString cmakeCommand() const;
+    void setCmakeCommand(const QString &command);
+    //! The files watched (absolute paths).
+    QStringList sources() const;
+    void setSources(const QStringList &files);
+    //! Sets target, build directory, config, cmake command and sources at once.
+    void setBuildInfo(const QHotBuildInfo &info);
+
+    /*!
+        How long to wait after a save before building (ms, default 50), so a
+        save made in several writes, or one touching several files, is built
+        once.
+    */
+    int delay() const;
+    void setDelay(int msecs);
+
+    /*!
+        The object told about builds (not owned): its slot setBuilding(bool) is
+        called when a build starts (true) and when one succeeds (false),
+        setBuildFailed(QString firstError, QString fullOutput) when one fails.
+        A QHotReloadIndicator has both. nullptr: none.
+    */
+    QObject *indicator() const;
+    void setIndicator(QObject *indicator);
+
+    //! The first error line of the last failed build; empty after a success.
+    QString firstError() const;
+    //! The whole output (stdout and stderr merged) of the last finished build.
+    QString output() const;
+    //! How many builds were started since this builder was made.
+    int buildCount() const;
+
+    /*!
+        Extracts the first error line from a build's \a output: the first
+        line containing \c{error:} (compilers), else the first containing
+        \c{Error} (make, linkers), else the last non-empty line. Terminal
+        colour codes are dropped, the line is trimmed.
+    */
+    static QString firstErrorLine(const QString &output);
+
+public Q_SLOTS:
+    /*!
+        Builds now, as a save would (also when disabled); while a build runs,
+        one more is queued after it.
+    */
+    void build();
+
+Q_SIGNALS:
+    /*!
+        The content of the watched source \a file changed (a save). A build
+        follows at once, or after the running one.
+    */
+    void sourceSaved(const QString &file);
+    //! A build started.
+    void buildStarted();
+    //! A build ended, successfully (\a ok) or not, after \a msecs.
+    void buildFinished(bool ok, int msecs);
+    /*!
+        A build failed (emitted before buildFinished(false, …)). \a firstError
+        is the compiler's first error line (see firstErrorLine()), or why
+        cmake could not be run; \a fullOutput is all the build printed.
+    */
+    void buildFailed(const QString &firstError, const QString &fullOutput);
+
+    void enabledChanged();
+    void stateChanged(QHotBuilder::State state);
+    void buildPendingChanged();
+    void buildInfoChanged();
+    void sourcesChanged();
+    void delayChanged();
+    void indicatorChanged();
+
+private:
+    Q_DECLARE_PRIVATE(QHotBuilder)
+    std::unique_ptr<QHotBuilderPrivate> d_ptr;
+};
+
+namespace QHotReload::Detail {
+// What QHOT_BUILD_ON_SAVE is with hot reload off: a call (so no "statement
+// has no effect" warning) that links nothing.
+inline QHotBuilder *noBuilder() noexcept { return nullptr; }
+
+// Arguments in the macro's order: the optional indicator comes last.
+inline QHotBuilder *buildOnSave(const QHotBuildInfo &info, QHotLibrary *library,
+                                QObject *indicator = nullptr)
+{
+    return QHotBuilder::forLibrary(library, info, indicator);
+}
+
+// The sources as qhot_link_library() bakes them in ('|'-joined, as the target
+// lists them) made absolute against \a sourceDir; generated ones (in the build
+// tree \a buildDir, unless the sources live there too) are dropped.
+QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char *sourceDir,
+                                                  const char *buildDir);
+} // namespace QHotReload::Detail
+
+#if !defined(QHOTRELOAD_STATIC)
+
+/*!
+    \macro QHOT_BUILD_INFO(library_target)
+    The QHotBuildInfo of \a library_target, a hot library this target was
+    linked with by qhot_link_library() (hot mode only).
+*/
+#  define QHOT_BUILD_INFO(library_target)                                                         \
+      (QHotBuildInfo{QString::fromUtf8(QHOT_LIBRARY_TARGET_##library_target),                    \
+                     QString::fromUtf8(QHOT_LIBRARY_BUILD_DIR_##library_target),                 \
+                     QString::fromUtf8(QHOT_LIBRARY_BUILD_CONFIG_##library_target),              \
+                     QHotReload::Detail::resolveSources(QHOT_LIBRARY_SOURCES_##library_target,  \
+                                                        QHOT_LIBRARY_SOURCE_DIR_##library_target, \
+                                                        QHOT_LIBRARY_BUILD_DIR_##library_target), \
+                     QString::fromUtf8(QHOT_CMAKE_COMMAND)})
+
+/*!
+    \macro QHOT_BUILD_ON_SAVE(library_target, library [, indicator])
+    Turns build on save on for \a library_target (the CMake target linked with
+    qhot_link_library()), whose output \a library (QHotLibrary *) watches, and
+    feeds \a indicator if given. Returns the enabled QHotBuilder (a child of
+    \a library). With hot reload off it is nullptr and evaluates nothing.
+*/
+#  define QHOT_BUILD_ON_SAVE(library_target, ...)                                                 \
+      (QHotReload::Detail::buildOnSave(QHOT_BUILD_INFO(library_target), __VA_ARGS__))
+
+#else // QHOTRELOAD_STATIC
+
+#  define QHOT_BUILD_ON_SAVE(library_target, ...) (QHotReload::Detail::noBuilder())
+
+#endif // QHOTRELOAD_STATIC
+
+#endif // QHOTRELOAD_QHOTBUILDER_H

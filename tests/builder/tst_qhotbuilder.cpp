@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: MIT
+// Build on save against a real CMake project: the test writes a small project
+// (one shared library, `extern "C" int answer()`) into a temporary directory,
+// configures it with this tree's generator and compiler, loads the library with
+// a QHotLibrary and lets a QHotBuilder rebuild it as its source is saved.
+// The scenario runs in order: edit, syntax error, fix, saves during a build.
+
+#include <QHotReload/QHotBuilder>
+#include <QHotReload/QHotLibrary>
+#if defined(QHOT_TEST_WITH_INDICATOR)
+#  include <QHotReload/QHotReloadIndicator>
+#endif
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QProcess>
+#include <QtCore/QSaveFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A build takes seconds on a loaded 2-core machine; these only bound a hang.
+constexpr int BuildTimeout = 90000;
+
+const char ProjectCMakeLists[] = R"(cmake_minimum_required(VERSION 3.16)
+project(buildonsave CXX)
+# The gate holds every build of `answer` while the test keeps it closed (the
+# file gate-open missing), so saves can be made during a build for certain.
+add_custom_target(gate
+    COMMAND "${CMAKE_COMMAND}" "-DGATE=${CMAKE_CURRENT_BINARY_DIR}/gate-open"
+            -P "${CMAKE_CURRENT_SOURCE_DIR}/gate.cmake"
+    VERBATIM)
+add_library(answer SHARED answer.cpp)
+add_dependencies(answer gate)
+file(GENERATE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/library-path.txt" CONTENT "$<TARGET_FILE:answer>")
+)";
+
+// Bounded, so a build left behind by a crashed test ends by itself.
+const char GateScript[] = R"(set(waited 0)
+while(NOT EXISTS "${GATE}")
+    if(waited GREATER 2400)
+        message(FATAL_ERROR "gate.cmake: the gate never opened")
+    endif()
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E sleep 0.05)
+    math(EXPR waited "${waited} + 1")
+endwhile()
+)";
+
+QByteArray answerSource(int value)
+{
+    return "// v" + QByteArray::number(value) + "\nextern \"C\" int answer()\n{\n    return "
+        + QByteArray::number(value) + ";\n}\n";
+}
+
+// A syntax error on line 4: the return lacks its ';'.
+const QByteArray BrokenSource = "// broken\nextern \"C\" int answer()\n{\n    return 99\n}\n";
+
+} // namespace
+
+class tst_QHotBuilder : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void firstErrorLine_data();
+    void firstErrorLine();
+    void buildInfoFromCMake();
+    void oneLineEnables();
+    void offByDefault();
+    void cmakeMissing();
+
+    void editBuildsAndReloads();
+    void syntaxErrorKeepsOldCode();
+    void fixBuildsAndReloads();
+    void savesDuringBuildAreCoalesced();
+
+private:
+    bool run(const QStringList &arguments, QString *output);
+    QString sourceFile() const { return m_dir.filePath(QStringLiteral("src/answer.cpp")); }
+    QString gateFile() const { return m_dir.filePath(QStringLiteral("build/gate-open")); }
+    bool saveByRename(const QByteArray &content);
+    bool writeInPlace(const QByteArray &content);
+    int answer() const;
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<QHotLibrary> m_library;
+    std::unique_ptr<QHotBuilder> m_builder;
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    std::unique_ptr<QHotReloadIndicator> m_indicator;
+#endif
+};
+
+bool tst_QHotBuilder::run(const QStringList &arguments, QString *output)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(QHOT_TEST_CMAKE), arguments);
+    const bool finished = process.waitForFinished(180000);
+    *output = QString::fromLocal8Bit(process.readAll());
+    return finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+}
+
+// How editors save: a new file renamed over the old one (QSaveFile does that).
+bool tst_QHotBuilder::saveByRename(const QByteArray &content)
+{
+    QSaveFile file(sourceFile());
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit();
+}
+
+// How other editors save: the same inode truncated and written.
+bool tst_QHotBuilder::writeInPlace(const QByteArray &content)
+{
+    QFile file(sourceFile());
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        && file.write(content) == content.size();
+}
+
+int tst_QHotBuilder::answer() const
+{
+    using Answer = int (*)();
+    const auto fn = reinterpret_cast<Answer>(m_library->resolve("answer"));
+    return fn ? fn() : -1;
+}
+
+void tst_QHotBuilder::initTestCase()
+{
+    QVERIFY2(m_dir.isValid(), qPrintable(m_dir.errorString()));
+    const QDir root(m_dir.path());
+    QVERIFY(root.mkpath(QStringLiteral("src")));
+    auto write = [&root](const QString &name, const QByteArray &content) {
+        QFile file(root.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+    };
+    QVERIFY(write(QStringLiteral("src/CMakeLists.txt"), ProjectCMakeLists));
+    QVERIFY(write(QStringLiteral("src/gate.cmake"), GateScript));
+    QVERIFY(write(QStringLiteral("src/answer.cpp"), answerSource(1)));
+
+    QString output;
+    QStringList configure{QStringLiteral("-S"), root.filePath(QStringLiteral("src")),
+                          QStringLiteral("-B"), root.filePath(QStringLiteral("build")),
+                          QStringLiteral("-G"), QStringLiteral(QHOT_TEST_GENERATOR),
+                          QStringLiteral("-DCMAKE_CXX_COMPILER=" QHOT_TEST_CXX_COMPILER)};
+    if (!QByteArray(QHOT_TEST_MAKE_PROGRAM).isEmpty())
+        configure << QStringLiteral("-DCMAKE_MAKE_PROGRAM=" QHOT_TEST_MAKE_PROGRAM);
+    QVERIFY2(run(configure, &output), qPrintable(output));
+    QVERIFY(write(QStringLiteral("build/gate-open"), {}));
+    QVERIFY2(run({QStringLiteral("--build"), root.filePath(QStringLiteral("build")),
+                  QStringLiteral("--target"), QStringLiteral("answer")},
+                 &output),
+             qPrintable(output));
+
+    QFile pathFile(root.filePath(QStringLiteral("build/library-path.txt")));
+    QVERIFY(pathFile.open(QIODevice::ReadOnly));
+    const QString libraryFile = QString::fromUtf8(pathFile.readAll()).trimmed();
+    QVERIFY2(QFileInfo::exists(libraryFile), qPrintable(libraryFile));
+
+    m_library = std::make_unique<QHotLibrary>(libraryFile);
+    m_library->setRequiredSymbols({QStringLiteral("answer")});
+    QVERIFY2(m_library->load(), qPrintable(m_library->errorString()));
+    QCOMPARE(answer(), 1);
+
+    m_builder = std::make_unique<QHotBuilder>(QHotBuildInfo{
+            QStringLiteral("answer"), root.filePath(QStringLiteral("build")), QString(),
+            {sourceFile()}, QStringLiteral(QHOT_TEST_CMAKE)});
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    m_indicator = std::make_unique<QHotReloadIndicator>(m_library.get());
+    m_builder->setIndicator(m_indicator.get());
+    QCOMPARE(m_builder->indicator(), m_indicator.get());
+#endif
+}
+
+void tst_QHotBuilder::cleanupTestCase()
+{
+    // The builder stops a build still running (a failed test may leave one).
+    QFile(gateFile()).open(QIODevice::WriteOnly);
+    m_builder.reset();
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    m_indicator.reset();
+#endif
+    m_library.reset();
+}
+
+void tst_QHotBuilder::firstErrorLine_data()
+{
+    QTest::addColumn<QString>("output");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("gcc via ninja")
+            << QStringLiteral("[1/2] Building CXX object CMakeFiles/a.dir/a.cpp.o\n"
+                              "FAILED: CMakeFiles/a.dir/a.cpp.o\n"
+                              "/usr/bin/c++ -Werror=return-type -c /src/a.cpp\n"
+                              "/src/a.cpp: In function 'int f()':\n"
+                              "/src/a.cpp:4:14: error: expected ';' before '}' token\n"
+                              "/src/a.cpp:9:1: error: second one\n"
+                              "ninja: build stopped: subcommand failed.\n")
+            << QStringLiteral("/src/a.cpp:4:14: error: expected ';' before '}' token");
+    QTest::newRow("coloured")
+            << QStringLiteral("\x1b[01m\x1b[K/src/a.cpp:4:14:\x1b[m\x1b[K \x1b[01;31m\x1b[Kerror: "
+                              "\x1b[m\x1b[Kexpected ';'\n")
+            << QStringLiteral("/src/a.cpp:4:14: error: expected ';'");
+    QTest::newRow("fatal error")
+            << QStringLiteral("a.cpp:1:10: fatal error: nope.h: No such file or directory\n")
+            << QStringLiteral("a.cpp:1:10: fatal error: nope.h: No such file or directory");
+    QTest::newRow("linker")
+            << QStringLiteral("/usr/bin/ld: a.o: in function `f':\n"
+                              "a.cpp:(.text+0x5): undefined reference to `g'\n"
+                              "collect2: error: ld returned 1 exit status\n")
+            << QStringLiteral("a.cpp:(.text+0x5): undefined reference to `g'");
+    QTest::newRow("make only")
+            << QStringLiteral("make[2]: *** [CMakeFiles/a.dir/build.make:76: a.o] Error 1\n"
+                              "make: *** [Makefile:91: all] Error 2\n")
+            << QStringLiteral("make[2]: *** [CMakeFiles/a.dir/build.make:76: a.o] Error 1");
+    QTest::newRow("msvc")
+            << QStringLiteral("a.cpp(4): error C2143: missing ';' before '}'\r\n")
+            << QStringLiteral("a.cpp(4): error C2143: missing ';' before '}'");
+    QTest::newRow("no error line: last line")
+            << QStringLiteral("something\nit went wrong\n\n") << QStringLiteral("it went wrong");
+    QTest::newRow("empty") << QString() << QString();
+}
+
+void tst_QHotBuilder::firstErrorLine()
+{
+    QFETCH(QString, output);
+    QFETCH(QString, expected);
+    QCOMPARE(QHotBuilder::firstErrorLine(output), expected);
+}
+
+// What qhot_link_library() baked into this test for builder_logic.
+void tst_QHotBuilder::buildInfoFromCMake()
+{
+    const QHotBuildInfo info = QHOT_BUILD_INFO(builder_logic);
+    QCOMPARE(info.target, QStringLiteral("builder_logic"));
+    QCOMPARE(QFileInfo(info.buildDirectory).canonicalFilePath(),
+             QFileInfo(QStringLiteral(QHOT_TEST_BUILD_ROOT)).canonicalFilePath());
+    QCOMPARE(QFileInfo(info.cmakeCommand).canonicalFilePath(),
+             QFileInfo(QStringLiteral(QHOT_TEST_CMAKE)).canonicalFilePath());
+
+    const QDir fixture(QStringLiteral(QHOT_TEST_FIXTURE_DIR));
+    const QStringList expected{QDir::cleanPath(fixture.absoluteFilePath(QStringLiteral("logic.cpp"))),
+                               QDir::cleanPath(fixture.absoluteFilePath(QStringLiteral("logic.h")))};
+    QCOMPARE(info.sources, expected);
+    // The generated source exists but lives in the build tree: a build may
+    // rewrite it, and it is no one's to edit.
+    QVERIFY(QFileInfo::exists(QStringLiteral(QHOT_TEST_GENERATED_SOURCE)));
+}
+
+void tst_QHotBuilder::oneLineEnables()
+{
+    QHotLibrary library(QString::fromUtf8(QHOT_LIBRARY_FILE_builder_logic));
+    QHotBuilder *builder = QHOT_BUILD_ON_SAVE(builder_logic, &library);
+    QVERIFY(builder);
+    QCOMPARE(builder->parent(), &library);
+    QVERIFY(builder->isEnabled());
+    QCOMPARE(builder->target(), QStringLiteral("builder_logic"));
+    QCOMPARE(builder->sources(), QHOT_BUILD_INFO(builder_logic).sources);
+    QCOMPARE(builder->state(), QHotBuilder::Idle);
+    QCOMPARE(builder->buildCount(), 0);
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    QHotReloadIndicator indicator(&library);
+    QHotBuilder *fed = QHOT_BUILD_ON_SAVE(builder_logic, &library, &indicator);
+    QVERIFY(fed);
+    QCOMPARE(fed->indicator(), &indicator);
+#endif
+}
+
+void tst_QHotBuilder::offByDefault()
+{
+    QHotBuilder builder;
+    QVERIFY(!builder.isEnabled());
+    QCOMPARE(builder.state(), QHotBuilder::Idle);
+    QVERIFY(!m_builder->isEnabled());
+    // A failed start is a value, not a hang: no target given.
+    QSignalSpy failed(&builder, &QHotBuilder::buildFailed);
+    builder.build();
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(builder.state(), QHotBuilder::Failed);
+    QVERIFY(builder.firstError().contains(QLatin1String("no target")));
+}
+
+void tst_QHotBuilder::cmakeMissing()
+{
+    QHotBuilder builder(QHotBuildInfo{QStringLiteral("answer"), m_dir.filePath(QStringLiteral("build")),
+                                      QString(), {}, m_dir.filePath(QStringLiteral("no-such-cmake"))});
+    QSignalSpy failed(&builder, &QHotBuilder::buildFailed);
+    QSignalSpy finished(&builder, &QHotBuilder::buildFinished);
+    builder.build();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, BuildTimeout);
+    QCOMPARE(failed.size(), 1);
+    const QString firstError = failed.at(0).at(0).toString();
+    QVERIFY2(firstError.contains(QLatin1String("no-such-cmake")), qPrintable(firstError));
+    QCOMPARE(builder.state(), QHotBuilder::Failed);
+}
+
+void tst_QHotBuilder::editBuildsAndReloads()
+{
+    QSignalSpy started(m_builder.get(), &QHotBuilder::buildStarted);
+    QSignalSpy finished(m_builder.get(), &QHotBuilder::buildFinished);
+    QSignalSpy saved(m_builder.get(), &QHotBuilder::sourceSaved);
+    QSignalSpy reloaded(m_library.get(), &QHotLibrary::reloaded);
+    m_builder->setEnabled(true);
+    QVERIFY(m_builder->isEnabled());
+
+    QVERIFY(saveByRename(answerSource(2)));
+    QVERIFY(finished.wait(BuildTimeout));
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(saved.at(0).at(0).toString(), QFileInfo(sourceFile()).absoluteFilePath());
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    QVERIFY2(m_builder->state() == QHotBuilder::Idle, qPrintable(m_builder->output()));
+    QVERIFY(m_builder->firstError().isEmpty());
+
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 2, BuildTimeout);
+    QVERIFY(reloaded.size() >= 1);
+    QCOMPARE(m_library->version(), 2);
+}
+
+void tst_QHotBuilder::syntaxErrorKeepsOldCode()
+{
+    QSignalSpy failed(m_builder.get(), &QHotBuilder::buildFailed);
+    QSignalSpy finished(m_builder.get(), &QHotBuilder::buildFinished);
+    QSignalSpy refused(m_library.get(), &QHotLibrary::reloadFailed);
+    const int versionBefore = m_library->version();
+
+    QVERIFY(writeInPlace(BrokenSource));
+    QVERIFY(failed.wait(BuildTimeout));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.at(0).at(0).toBool(), false);
+    QCOMPARE(m_builder->state(), QHotBuilder::Failed);
+
+    const QString firstError = failed.at(0).at(0).toString();
+    const QString fullOutput = failed.at(0).at(1).toString();
+    QVERIFY2(firstError.contains(QLatin1String("answer.cpp")), qPrintable(firstError));
+    QVERIFY2(firstError.contains(QLatin1String("error")), qPrintable(firstError));
+    QVERIFY2(!firstError.contains(QLatin1Char('\n')), qPrintable(firstError));
+    QVERIFY(fullOutput.contains(firstError));
+    QCOMPARE(m_builder->firstError(), firstError);
+    QCOMPARE(m_builder->output(), fullOutput);
+
+    // Nothing landed: the old code runs on.
+    QCOMPARE(answer(), 2);
+    QCOMPARE(m_library->version(), versionBefore);
+    QCOMPARE(refused.size(), 0);
+
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    QCOMPARE(m_indicator->state(), QHotReloadIndicator::BuildFailed);
+    QVERIFY2(m_indicator->text().contains(QLatin1String("error")), qPrintable(m_indicator->text()));
+    QVERIFY(m_indicator->details().contains(firstError));
+#endif
+}
+
+void tst_QHotBuilder::fixBuildsAndReloads()
+{
+    QSignalSpy finished(m_builder.get(), &QHotBuilder::buildFinished);
+    QSignalSpy failed(m_builder.get(), &QHotBuilder::buildFailed);
+
+    QVERIFY(saveByRename(answerSource(3)));
+    QVERIFY(finished.wait(BuildTimeout));
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    QCOMPARE(failed.size(), 0);
+    QVERIFY2(m_builder->state() == QHotBuilder::Idle, qPrintable(m_builder->output()));
+    QVERIFY(m_builder->firstError().isEmpty());
+
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 3, BuildTimeout);
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    QTRY_COMPARE_WITH_TIMEOUT(m_indicator->state(), QHotReloadIndicator::Reloaded, BuildTimeout);
+#endif
+}
+
+// Saves made while a build runs are one more build, not one each.
+void tst_QHotBuilder::savesDuringBuildAreCoalesced()
+{
+    QSignalSpy started(m_builder.get(), &QHotBuilder::buildStarted);
+    QSignalSpy finished(m_builder.get(), &QHotBuilder::buildFinished);
+    QSignalSpy saved(m_builder.get(), &QHotBuilder::sourceSaved);
+    const int countBefore = m_builder->buildCount();
+
+    QVERIFY(QFile::remove(gateFile())); // builds now wait at the gate
+    QVERIFY(writeInPlace(answerSource(4)));
+    QVERIFY(started.wait(BuildTimeout));
+    QCOMPARE(m_builder->state(), QHotBuilder::Building);
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    QCOMPARE(m_indicator->state(), QHotReloadIndicator::Building);
+#endif
+
+    // Two saves, each seen by the builder while the first build is held.
+    QVERIFY(saveByRename(answerSource(5)));
+    QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 2, BuildTimeout);
+    QVERIFY(m_builder->isBuildPending());
+    QVERIFY(writeInPlace(answerSource(6)));
+    QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 3, BuildTimeout);
+    QVERIFY(m_builder->isBuildPending());
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(finished.size(), 0);
+
+    QFile gate(gateFile());
+    QVERIFY(gate.open(QIODevice::WriteOnly));
+    gate.close();
+
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 2 * BuildTimeout);
+    // Every save was seen before the second build started and none came
+    // after, so nothing can start a third.
+    QCOMPARE(started.size(), 2);
+    QCOMPARE(saved.size(), 3);
+    QVERIFY(!m_builder->isBuildPending());
+    QCOMPARE(m_builder->buildCount(), countBefore + 2);
+    QVERIFY2(finished.at(0).at(0).toBool() && finished.at(1).at(0).toBool(),
+             qPrintable(m_builder->output()));
+    QCOMPARE(m_builder->state(), QHotBuilder::Idle);
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 6, BuildTimeout);
+}
+
+QTEST_MAIN(tst_QHotBuilder)
+
+#include "tst_qhotbuilder.moc"
