@@ -103,6 +103,12 @@ bool LiveDemo::edit(const QString &name, const QList<Replacement> &replacements)
 bool LiveDemo::restoreAll()
 {
     for (const QString &name : std::as_const(m_liveFiles)) {
+        // A copy that is already the original is left alone: rewriting it
+        // would make the build recompile what did not change.
+        QFile live(m_build.liveFile(name));
+        if (live.open(QIODevice::ReadOnly) && QString::fromUtf8(live.readAll()) == m_pristine.value(name))
+            continue;
+        live.close();
         if (!writeFile(m_build.liveFile(name), m_pristine.value(name)))
             return false;
     }

@@ -44,6 +44,8 @@ public:
     int reloads() const { return m_reloads; }
     int failures() const { return m_failures; }
     QString lastFailure() const { return m_lastFailure; }
+    //! LiveDemo::elapsed() at the last reloaded().
+    qint64 lastReloadAt() const { return m_lastReloadAt; }
     //! One line per rebuild that reloaded: how long the build took, when the code was live.
     QStringList figures() const { return m_figures; }
 
@@ -102,7 +104,7 @@ public:
         return true;
     }
 
-private:
+    //! True if the loaded copy is, byte for byte, the library file the build left.
     bool loadedIsBuildOutput() const
     {
         QFile built(m_library->fileName());
@@ -111,6 +113,7 @@ private:
                 && built.readAll() == loaded.readAll();
     }
 
+private:
     LiveDemo &m_demo;
     QHotLibrary *m_library;
     int m_reloads = 0;
