@@ -81,9 +81,22 @@ Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
     }
     // One read: readiness, identity and the private copy all come from these
     // bytes, so what is loaded is exactly what was checked.
+#if defined(Q_OS_UNIX)
+    struct stat before;
+    const bool statted = ::fstat(file.handle(), &before) == 0;
+#endif
     s.bytes = file.readAll();
     s.identity = QCryptographicHash::hash(s.bytes, QCryptographicHash::Sha1);
     s.readiness = checkReadiness(s.bytes);
+#if defined(Q_OS_UNIX)
+    // Written to while we read it: the bytes may be a mix of two moments.
+    struct stat after;
+    if (statted && ::fstat(file.handle(), &after) == 0
+        && (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
+            || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || qint64(s.bytes.size()) != qint64(after.st_size))) {
+        s.readiness = {Readiness::Incomplete, QStringLiteral("changed while it was being read")};
+    }
+#endif
     return s;
 }
 
@@ -96,10 +109,16 @@ QString writableByOthers(const QFileInfo &info)
                                           "permissions, or allow it with QHotLibrary::setAllowWritableByOthers())");
     if (info.permissions() & QFileDevice::WriteOther)
         return QStringLiteral("is writable by other users") + advice;
-    struct stat dirStat;
-    if (::stat(QFile::encodeName(info.absolutePath()).constData(), &dirStat) == 0
-        && (dirStat.st_mode & S_IWOTH) && !(dirStat.st_mode & S_ISVTX)) {
-        return QStringLiteral("is in a directory other users can write to (and replace it)") + advice;
+    // The directory of the path given and, for a symlink, of the file it names.
+    QStringList dirs{info.absolutePath()};
+    if (info.isSymLink() && !info.canonicalFilePath().isEmpty())
+        dirs.append(QFileInfo(info.canonicalFilePath()).absolutePath());
+    for (const QString &dir : std::as_const(dirs)) {
+        struct stat dirStat;
+        if (::stat(QFile::encodeName(dir).constData(), &dirStat) == 0 && (dirStat.st_mode & S_IWOTH)
+            && !(dirStat.st_mode & S_ISVTX)) {
+            return QStringLiteral("is in a directory other users can write to (and replace it)") + advice;
+        }
     }
 #else
     Q_UNUSED(info);

@@ -41,6 +41,7 @@ Readiness invalid(const QString &why) { return {Readiness::Invalid, why}; }
 
 constexpr quint16 ElfTypeShared = 3; // ET_DYN
 constexpr quint32 ElfPtLoad = 1;
+constexpr quint32 ElfPtDynamic = 2;
 constexpr quint32 ElfShtNull = 0;
 constexpr quint32 ElfShtStrtab = 3;
 constexpr quint32 ElfShtNote = 7;
@@ -135,6 +136,41 @@ Readiness checkElf(QByteArrayView bytes)
     }
     if (loads == 0)
         return incomplete(QStringLiteral("has no loadable segment yet"));
+
+    // A linker that writes its tables before the contents (gold, mold) leaves
+    // segments of zeros behind them for a moment: code and data never are.
+    const auto allZero = [&](quint64 offset, quint64 size) {
+        const char *p = bytes.data() + offset;
+        for (quint64 i = 0; i < size; ++i) {
+            if (p[i])
+                return false;
+        }
+        return true;
+    };
+    for (quint64 i = 0; i < phnum; ++i) {
+        const quint64 p = phoff + i * phentsize;
+        const quint32 segmentType = r.get<quint32>(p);
+        const quint64 offset = is64 ? r.get<quint64>(p + 8) : r.get<quint32>(p + 4);
+        const quint64 filesz = is64 ? r.get<quint64>(p + 32) : r.get<quint32>(p + 16);
+        if (segmentType == ElfPtLoad && filesz >= 64 && allZero(offset, filesz))
+            return incomplete(QStringLiteral("has a loadable segment that is not written yet"));
+        if (segmentType == ElfPtDynamic) {
+            // The dynamic table must be there: DT_STRTAB and DT_SYMTAB, then DT_NULL.
+            const quint64 entry = is64 ? 16 : 8;
+            bool strtab = false, symtab = false, terminated = false;
+            for (quint64 e = offset; e + entry <= offset + filesz && r.has(e, entry); e += entry) {
+                const qint64 tag = is64 ? qint64(r.get<quint64>(e)) : qint64(r.get<quint32>(e));
+                if (tag == 0) {
+                    terminated = true;
+                    break;
+                }
+                strtab = strtab || tag == 5;
+                symtab = symtab || tag == 6;
+            }
+            if (!terminated || !strtab || !symtab)
+                return incomplete(QStringLiteral("has a dynamic section that is not written yet"));
+        }
+    }
 
     // Section table: linkers write it last, at the end of the file. A file that
     // has one must have all of it, filled in (gold sizes the file first and fills
