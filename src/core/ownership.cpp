@@ -74,9 +74,64 @@ void takeOwnership(QVariant &value)
 
 namespace QHotReload::Internal {
 
+namespace {
+
+bool isBorrowed(const QString &s)
+{
+    return !s.isNull() && !s.data_ptr().isMutable();
+}
+
+// Whether anything in \a value points at data it does not own, or holds a
+// type that is not built in. Looking is cheap; rebuilding a big map is not.
+bool needsWork(const QVariant &value)
+{
+    switch (value.metaType().id()) {
+    case QMetaType::QString:
+        return isBorrowed(*static_cast<const QString *>(value.constData()));
+    case QMetaType::QByteArray: {
+        const auto &b = *static_cast<const QByteArray *>(value.constData());
+        return !b.isNull() && !const_cast<QByteArray &>(b).data_ptr().isMutable(); // data_ptr() only reads here
+    }
+    case QMetaType::QStringList:
+        for (const QString &s : *static_cast<const QStringList *>(value.constData())) {
+            if (isBorrowed(s))
+                return true;
+        }
+        return false;
+    case QMetaType::QVariantList:
+        for (const QVariant &v : *static_cast<const QVariantList *>(value.constData())) {
+            if (needsWork(v))
+                return true;
+        }
+        return false;
+    case QMetaType::QVariantMap: {
+        const auto &map = *static_cast<const QVariantMap *>(value.constData());
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            if (isBorrowed(it.key()) || needsWork(it.value()))
+                return true;
+        }
+        return false;
+    }
+    case QMetaType::QVariantHash: {
+        const auto &hash = *static_cast<const QVariantHash *>(value.constData());
+        for (auto it = hash.cbegin(); it != hash.cend(); ++it) {
+            if (isBorrowed(it.key()) || needsWork(it.value()))
+                return true;
+        }
+        return false;
+    }
+    default:
+        return value.metaType().id() >= QMetaType::User;
+    }
+}
+
+} // namespace
+
 bool ownVariant(QVariant &value, const QString &libraryPath, QString *problem)
 {
     using namespace QHotReload::detail;
+    if (!needsWork(value))
+        return true;
     switch (value.metaType().id()) {
     case QMetaType::QString:
         takeOwnership(*static_cast<QString *>(value.data()));
