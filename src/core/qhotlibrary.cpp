@@ -49,6 +49,8 @@ int emptySettleMs()
 }
 // Polling while a file is not ready: quick at first, backing off.
 constexpr int FirstPollMs = 2;
+// How long a complete-looking file must keep the same bytes before it is taken.
+constexpr int StableMs = 2;
 constexpr int MaxPollMs = 50;
 
 } // namespace
@@ -314,6 +316,12 @@ void QHotLibraryPrivate::check()
         int settle = RefusedSettleMs;
         if (!snapshot.refusal.isEmpty()) {
             reason = describe(snapshot.refusal);
+        } else if (snapshot.readiness.state == Readiness::Ready && !stableFor(id)) {
+            // Complete, but a writer may be between two writes that leave the
+            // tables in place (the kernel's mtime is too coarse to tell):
+            // take it once the same bytes are read again a moment later.
+            scheduleCheck(StableMs);
+            return;
         } else if (snapshot.readiness.state == Readiness::Ready) {
             const bool first = !current;
             if (take(snapshot, &reason)) {
@@ -352,6 +360,16 @@ bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
     else
         return take(snapshot, reason);
     return false;
+}
+
+bool QHotLibraryPrivate::stableFor(const QByteArray &identity)
+{
+    if (stable.identity != identity) {
+        stable.identity = identity;
+        stable.since.start();
+        return false;
+    }
+    return stable.since.elapsed() >= StableMs;
 }
 
 bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)

@@ -112,6 +112,7 @@ public:
     void startWatching();
     void scheduleCheck(int delayMs);
     void check();
+    bool stableFor(const QByteArray &identity);
     bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
     void tryFinishSwap();
@@ -177,6 +178,11 @@ public:
         int settleMs = 0;
     } candidate;
     int pollDelayMs = 0;
+    // The last complete-looking bytes and since when they have been seen.
+    struct {
+        QByteArray identity;
+        QElapsedTimer since;
+    } stable;
 
     std::shared_ptr<QHotReload::Internal::SyncState> sync;
 };
