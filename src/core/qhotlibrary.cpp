@@ -97,6 +97,7 @@ Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
         && (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
             || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || qint64(s.bytes.size()) != qint64(after.st_size))) {
         s.readiness = {Readiness::Incomplete, QStringLiteral("changed while it was being read")};
+        s.changedWhileRead = true;
     }
 #endif
     return s;
@@ -294,6 +295,12 @@ void QHotLibraryPrivate::check()
         // Deleted (a linker about to write it anew): the directory watch
         // tells us when it is back. Whatever was pending on it is moot.
         candidate = {};
+        return;
+    }
+    if (snapshot.changedWhileRead) {
+        // Says nothing about the bytes (they may even be the final ones):
+        // read again, and judge what that read gives.
+        scheduleCheck(FirstPollMs);
         return;
     }
     const QByteArray &id = snapshot.identity;

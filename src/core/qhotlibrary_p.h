@@ -71,6 +71,7 @@ struct Snapshot
     QString refusal;        // set when the file exists but may not or cannot be read
     QByteArray bytes;
     QByteArray identity;    // content hash; for an unreadable file, size and time
+    bool changedWhileRead = false; // the file was written to during the read
     Readiness readiness;
 };
 
