@@ -7,7 +7,7 @@
 #include "qhotmodule_p.h"
 
 #include <QtCore/QCoreApplication>
-#include <QtCore/QCryptographicHash>
+#include <QtCore/QHashFunctions>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -53,6 +53,19 @@ constexpr int FirstPollMs = 2;
 constexpr int StableMs = 2;
 constexpr int MaxPollMs = 50;
 
+// Tells one build's bytes from another's within this process: the size and two
+// 64-bit hashes with different seeds. Not a cryptographic digest, and it need
+// not be: whoever could forge a collision can write the library itself. SHA-1
+// cost 1.6 ms per look at a 770 KB library, twice per swap; this is 0.07 ms.
+QByteArray contentIdentity(const QByteArray &bytes)
+{
+    const auto hash = [&bytes](size_t seed) {
+        return quint64(qHashBits(bytes.constData(), size_t(bytes.size()), seed));
+    };
+    const quint64 words[3] = {quint64(bytes.size()), hash(0x9e3779b9u), hash(0x85ebca6bu)};
+    return QByteArray(reinterpret_cast<const char *>(words), sizeof(words));
+}
+
 } // namespace
 
 // --- Helpers -------------------------------------------------------------------
@@ -88,7 +101,7 @@ Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
     const bool statted = ::fstat(file.handle(), &before) == 0;
 #endif
     s.bytes = file.readAll();
-    s.identity = QCryptographicHash::hash(s.bytes, QCryptographicHash::Sha1);
+    s.identity = contentIdentity(s.bytes);
     s.readiness = checkReadiness(s.bytes);
 #if defined(Q_OS_UNIX)
     // Written to while we read it: the bytes may be a mix of two moments.
