@@ -205,6 +205,25 @@ void SyncState::lastBlockReleased()
     }, Qt::QueuedConnection);
 }
 
+void SyncState::countObserverBlocks()
+{
+    for (ObserverState *observer : observers) {
+        if ((observer->holds || observer->waitingAbout) && !observer->blockCounted) {
+            observer->blockCounted = true;
+            ++blockers;
+        }
+    }
+}
+
+void SyncState::releaseObserverBlock(ObserverState &observer)
+{
+    if (!observer.blockCounted)
+        return;
+    observer.blockCounted = false;
+    if (--blockers == 0)
+        lastBlockReleased();
+}
+
 } // namespace QHotReload::Internal
 
 // --- QHotReloadBlocker -----------------------------------------------------------
@@ -482,6 +501,7 @@ void QHotLibraryPrivate::tryFinishSwap()
             ++sync->aboutGeneration;
             sync->blockers += sync->aboutWaiters;
             sync->aboutWaiters = 0;
+            sync->countObserverBlocks();
         }
         sync->cv.notify_all();
         qCDebug(lcSwap) << "about to reload" << filePath;
