@@ -132,7 +132,8 @@ public:
     void check();
     bool stableFor(const QByteArray &identity);
     bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
-    bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
+    bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason, bool *notCopied = nullptr);
+    void copyFailed(const QByteArray &identity, const QString &reason, bool report);
     void tryFinishSwap();
     void announceFirstVersion();
 
@@ -173,6 +174,12 @@ public:
     QHotReload::Internal::LoadedVersion current;
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes
+    // Bytes that could not be copied (no private directory, disk full): not
+    // refused, tried again at the next look and on a backing-off timer.
+    struct {
+        QByteArray identity;
+        int retryMs = 0;
+    } copyFailure;
     std::vector<std::unique_ptr<QLibrary>> retired; // swapped out, kept mapped for Qt's type registry
     bool retiredWarningShown = false;
     std::optional<QVariant> keptState; // saved, not yet restored by any version
