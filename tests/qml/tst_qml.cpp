@@ -63,6 +63,7 @@ private Q_SLOTS:
     void refusedVersionKeepsOldValue();
     void callErrorsAreJsErrors();
     void droppedFunctionMakesHotCallFail();
+    void activeDecidesWhetherItIsLoaded();
     void sourceIsResolvedAgainstTheDocument();
     void nonLocalSourceIsRefused();
     void indicatorShowsStatus();
@@ -294,6 +295,30 @@ void tst_Qml::droppedFunctionMakesHotCallFail()
     QTRY_COMPARE(answer->property("value").toInt(), 42);
     QVERIFY(answer->property("ok").toBool());
     QVERIFY(answer->property("errorString").toString().isEmpty());
+}
+
+void tst_Qml::activeDecidesWhetherItIsLoaded()
+{
+    QVERIFY(start(appQml("QtQml", "QtObject", R"(
+    property bool wanted: false
+    property HotLibrary other: HotLibrary { fileName: root.file; active: root.wanted }
+    property HotReloadStatus status: HotReloadStatus { library: root.other }
+)")));
+    QObject *other = child(m_root, "other");
+    QObject *status = child(m_root, "status");
+    QVERIFY(!other->property("loaded").toBool());
+    QCOMPARE(status->property("state").toInt(), 1); // HotReloadStatus.NotLoaded
+
+    QVERIFY(m_root->setProperty("wanted", true));
+    QVERIFY2(other->property("loaded").toBool(), qPrintable(other->property("errorString").toString()));
+    QCOMPARE(other->property("version").toInt(), 1);
+    QCOMPARE(status->property("state").toInt(), 2); // HotReloadStatus.Watching
+
+    QVERIFY(m_root->setProperty("wanted", false));
+    QVERIFY(!other->property("loaded").toBool());
+    QCOMPARE(status->property("state").toInt(), 1);
+    // The first HotLibrary on the same file was never affected.
+    QVERIFY(m_lib->property("loaded").toBool());
 }
 
 void tst_Qml::sourceIsResolvedAgainstTheDocument()
