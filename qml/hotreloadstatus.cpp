@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+#include "hotreloadstatus.h"
+
+#include "hotlibrary.h"
+
+#include <QtCore/QFileInfo>
+
+namespace {
+
+// The first line of a reason, short enough for one line of a status item.
+QString oneLine(const QString &reason)
+{
+    constexpr qsizetype MaxLength = 160;
+    QString line = reason.section(QLatin1Char('\n'), 0, 0).trimmed();
+    if (line.size() > MaxLength)
+        line = line.left(MaxLength - 1) + QChar(0x2026);
+    return line;
+}
+
+} // namespace
+
+QHotQmlReloadStatus::QHotQmlReloadStatus(QObject *parent) : QObject(parent)
+{
+    takeLibraryState();
+}
+
+QHotQmlReloadStatus::~QHotQmlReloadStatus() = default;
+
+QHotQmlLibrary *QHotQmlReloadStatus::library() const
+{
+    return m_library.get();
+}
+
+void QHotQmlReloadStatus::setLibrary(QHotQmlLibrary *library)
+{
+    const auto gone = [this] {
+        takeLibraryState();
+        Q_EMIT libraryChanged();
+    };
+    if (!m_library.follow(library, this, gone))
+        return;
+    m_lastReloadMs = -1;
+    m_swapClock.invalidate();
+    m_restoreFailure.clear();
+    if (library) {
+        m_library << connect(library, &QHotQmlLibrary::aboutToReload, this, &QHotQmlReloadStatus::onAboutToReload)
+                  << connect(library, &QHotQmlLibrary::reloaded, this, &QHotQmlReloadStatus::onReloaded)
+                  << connect(library, &QHotQmlLibrary::reloadFailed, this, &QHotQmlReloadStatus::onReloadFailed)
+                  << connect(library, &QHotQmlLibrary::stateRestoreFailed, this,
+                             &QHotQmlReloadStatus::onStateRestoreFailed)
+                  // A first load, an unload, another file: the state is the library's again.
+                  << connect(library, &QHotQmlLibrary::loadedChanged, this, &QHotQmlReloadStatus::takeLibraryState)
+                  << connect(library, &QHotQmlLibrary::fileNameChanged, this,
+                             &QHotQmlReloadStatus::takeLibraryState);
+    }
+    gone();
+}
+
+QHotQmlReloadStatus::State QHotQmlReloadStatus::state() const
+{
+    return m_state;
+}
+
+bool QHotQmlReloadStatus::isOk() const
+{
+    return m_state == Watching || m_state == Reloaded;
+}
+
+QString QHotQmlReloadStatus::text() const
+{
+    return m_text;
+}
+
+QString QHotQmlReloadStatus::details() const
+{
+    return m_details;
+}
+
+int QHotQmlReloadStatus::lastReloadMs() const
+{
+    return m_lastReloadMs;
+}
+
+void QHotQmlReloadStatus::setState(State state, const QString &text, const QString &details)
+{
+    const bool stateDiffers = state != m_state;
+    const bool textDiffers = text != m_text || details != m_details;
+    m_state = state;
+    m_text = text;
+    m_details = details;
+    if (stateDiffers)
+        Q_EMIT stateChanged();
+    if (textDiffers)
+        Q_EMIT textChanged();
+}
+
+QString QHotQmlReloadStatus::shownName() const
+{
+    return m_library.get() ? QFileInfo(m_library.get()->fileName()).fileName() : QString();
+}
+
+void QHotQmlReloadStatus::takeLibraryState()
+{
+    if (!m_library.get()) {
+        setState(Idle, QStringLiteral("no hot library"), QStringLiteral("No HotLibrary is set."));
+        return;
+    }
+    if (!m_library->isLoaded()) {
+        const QString why = m_library->errorString();
+        setState(NotLoaded,
+                 why.isEmpty() ? QStringLiteral("not loaded: %1").arg(shownName())
+                               : QStringLiteral("not loaded: %1").arg(oneLine(why)),
+                 why.isEmpty() ? QStringLiteral("%1 is not loaded.").arg(m_library->fileName()) : why);
+        return;
+    }
+    setState(Watching, QStringLiteral("watching %1 (v%2)").arg(shownName()).arg(m_library->version()),
+             QStringLiteral("Watching %1; version %2 is loaded.").arg(m_library->fileName()).arg(m_library->version()));
+}
+
+void QHotQmlReloadStatus::onAboutToReload()
+{
+    m_swapClock.start();
+    setState(Reloading, QStringLiteral("reloading %1…").arg(shownName()),
+             QStringLiteral("A new version of %1 passed its checks and is being swapped in.")
+                     .arg(m_library->fileName()));
+}
+
+void QHotQmlReloadStatus::onReloaded()
+{
+    const int version = m_library->version();
+    QString line;
+    QString full;
+    if (m_swapClock.isValid()) {
+        m_lastReloadMs = int(m_swapClock.elapsed());
+        m_swapClock.invalidate();
+        line = QStringLiteral("reloaded v%1 in %2 ms").arg(version).arg(m_lastReloadMs);
+        full = QStringLiteral("Version %1 of %2 is live. The swap (from aboutToReload to reloaded) took %3 ms.")
+                       .arg(version)
+                       .arg(m_library->fileName())
+                       .arg(m_lastReloadMs);
+    } else {
+        // The first good file after a failed load: nothing was swapped out.
+        line = QStringLiteral("loaded v%1").arg(version);
+        full = QStringLiteral("Version %1 of %2 is live.").arg(version).arg(m_library->fileName());
+    }
+    if (!m_restoreFailure.isEmpty()) {
+        line += QStringLiteral(" (state not restored)");
+        full += QLatin1Char('\n') + m_restoreFailure;
+        m_restoreFailure.clear();
+    }
+    setState(Reloaded, line, full);
+}
+
+void QHotQmlReloadStatus::onReloadFailed(const QString &reason)
+{
+    m_swapClock.invalidate();
+    setState(Refused, QStringLiteral("refused: %1").arg(oneLine(reason)),
+             reason + QStringLiteral("\nThe running version (v%1) keeps running.").arg(m_library->version()));
+}
+
+void QHotQmlReloadStatus::onStateRestoreFailed(const QString &reason)
+{
+    // Emitted during the swap, before reloaded(): told with what follows.
+    m_restoreFailure = reason;
+}

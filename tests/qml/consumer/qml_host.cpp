@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+// Loads `import QHotReload` from the installed module and checks that the
+// engine took the installed plugin. Prints PASSED and exits 0 on success.
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QFile>
+#include <QtCore/QTextStream>
+#include <QtQml/QQmlComponent>
+#include <QtQml/QQmlEngine>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream out(stdout);
+    QQmlEngine engine;
+    engine.addImportPath(QStringLiteral(QML_IMPORT_DIR));
+    QQmlComponent component(&engine);
+    component.setData("import QtQml\nimport QHotReload\n"
+                      "QtObject { property HotLibrary lib: HotLibrary { fileName: \"missing\" }\n"
+                      "           property HotReloadStatus status: HotReloadStatus { library: lib } }\n",
+                      QUrl(QStringLiteral("file:///consumer.qml")));
+    QObject *root = component.create();
+    if (!root) {
+        out << "FAILED: " << component.errorString() << Qt::endl;
+        return 1;
+    }
+    auto *status = root->property("status").value<QObject *>();
+    out << "status: " << status->property("text").toString() << Qt::endl;
+#if defined(Q_OS_LINUX)
+    // The plugin mapped must be the installed one.
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    const QByteArray wanted = QByteArray(QML_IMPORT_DIR) + "/QHotReload/libQHotReloadQmlplugin.so";
+    if (!maps.open(QIODevice::ReadOnly) || !maps.readAll().contains(wanted)) {
+        out << "FAILED: " << wanted << " is not loaded" << Qt::endl;
+        return 1;
+    }
+#endif
+    delete root;
+    out << "PASSED" << Qt::endl;
+    return 0;
+}

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: MIT
+// The QML module QHotReload in a QQmlEngine: HotLibrary, HotCall,
+// HotReloadStatus and HotReloadIndicator across real swaps of real libraries.
+
+#include "testutil.h"
+
+#include <QtCore/QRegularExpression>
+#include <QtCore/QScopedPointer>
+
+#include <memory>
+#include <QtQml/QQmlComponent>
+#include <QtQml/QQmlEngine>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace QHotTest;
+
+namespace {
+
+const QString GameV1 = QStringLiteral(QHOT_QML_FUNCTIONS_GAME_V1);
+const QString GameV2 = QStringLiteral(QHOT_QML_FUNCTIONS_GAME_V2);
+const QString GameWithoutAnswer = QStringLiteral(QHOT_QML_FUNCTIONS_GAME_V5_MISSING);
+
+// A QML document whose root (\a rootType, from \a import) has a HotLibrary
+// `lib` on the file in its property `file`, and \a members.
+QByteArray appQml(const char *import, const char *rootType, const char *members)
+{
+    return QByteArray("import ") + import + "\nimport QHotReload\n" + rootType
+            + " {\n    id: root\n    property string file\n"
+              "    property HotLibrary lib: HotLibrary { fileName: root.file }\n"
+            + members + "}\n";
+}
+
+// `answer` binds to the function's result through `version`, `greeting` is
+// a HotCall, `status` a HotReloadStatus.
+const QByteArray AppQml = appQml("QtQml", "QtObject", R"(
+    property var answer: lib.version > 0 ? lib.call("answer") : -1
+    property int answerEvaluations: 0
+    onAnswerChanged: ++answerEvaluations
+    property HotCall greeting: HotCall { library: root.lib; name: "greeting"; arguments: ["qml"] }
+    property HotReloadStatus status: HotReloadStatus { library: root.lib }
+
+    function tryCall(name, args) {
+        try {
+            return "value: " + lib.call(name, args)
+        } catch (e) {
+            return "error: " + e.message
+        }
+    }
+)");
+
+} // namespace
+
+class tst_Qml : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void bindingFollowsNewVersion();
+    void refusedVersionKeepsOldValue_data();
+    void refusedVersionKeepsOldValue();
+    void callErrorsAreJsErrors();
+    void droppedFunctionMakesHotCallFail();
+    void activeDecidesWhetherItIsLoaded();
+    void sourceIsResolvedAgainstTheDocument();
+    void nonLocalSourceIsRefused();
+    void indicatorShowsStatus();
+
+private:
+    // Creates \a qml with `file` set to m_path (game v1); m_root and m_lib are its root and `lib`.
+    bool start(const QByteArray &qml);
+    // Creates \a qml (with `file` set to \a file when given) in a fresh engine.
+    QObject *create(const QByteArray &qml, const QString &file = QString(),
+                    const QUrl &url = QUrl(QStringLiteral("file:///qhotreload-test/app.qml")));
+
+    QScopedPointer<QQmlEngine> m_engine;
+    std::unique_ptr<WatchedDir> m_dir; // a new one for each test function
+    QString m_path;                    // libgame.so in it, game v1 at first
+    QObject *m_root = nullptr;
+    QObject *m_lib = nullptr;
+};
+
+QObject *tst_Qml::create(const QByteArray &qml, const QString &file, const QUrl &url)
+{
+    m_engine.reset(new QQmlEngine);
+    m_engine->addImportPath(QStringLiteral(QHOT_QML_IMPORT_DIR));
+    QQmlComponent component(m_engine.data());
+    component.setData(qml, url);
+    if (!component.isReady()) {
+        qWarning().noquote() << component.errorString();
+        return nullptr;
+    }
+    QVariantMap initial;
+    if (!file.isEmpty())
+        initial.insert(QStringLiteral("file"), file);
+    QObject *root = component.createWithInitialProperties(initial);
+    if (!root)
+        qWarning().noquote() << component.errorString();
+    else
+        root->setParent(m_engine.data());
+    return root;
+}
+
+// The object in property \a name of \a root (a HotLibrary, a HotCall, ...).
+static QObject *child(QObject *root, const char *name)
+{
+    return root ? root->property(name).value<QObject *>() : nullptr;
+}
+
+bool tst_Qml::start(const QByteArray &qml)
+{
+    m_root = create(qml, m_path);
+    m_lib = child(m_root, "lib");
+    return m_root && m_lib;
+}
+
+// Writes \a fixture over \a path as GNU ld does and waits for \a lib's reloaded().
+static bool swapTo(QObject *lib, const QString &path, const QString &fixture)
+{
+    QSignalSpy reloaded(lib, SIGNAL(reloaded()));
+    return writeLikeLd(path, readFile(fixture)) && reloaded.wait(10000);
+}
+
+void tst_Qml::initTestCase()
+{
+    // The module must come from the build tree's qmldir and plugin.
+    QVERIFY(QFileInfo::exists(QStringLiteral(QHOT_QML_IMPORT_DIR "/QHotReload/qmldir")));
+}
+
+void tst_Qml::init()
+{
+    m_engine.reset();
+    m_root = m_lib = nullptr;
+    m_dir = std::make_unique<WatchedDir>();
+    m_path = m_dir->add(GameV1, QStringLiteral("libgame.so"));
+    QVERIFY(!m_path.isEmpty());
+}
+
+void tst_Qml::bindingFollowsNewVersion()
+{
+    QVERIFY(start(AppQml));
+    QObject *root = m_root, *lib = m_lib;
+    const QString path = m_path;
+    auto *greeting = child(root, "greeting");
+    auto *status = child(root, "status");
+    QVERIFY(lib && greeting && status);
+
+    QVERIFY2(lib->property("loaded").toBool(), qPrintable(lib->property("errorString").toString()));
+    QCOMPARE(lib->property("version").toInt(), 1);
+    QCOMPARE(root->property("answer").toInt(), 41);
+    QCOMPARE(greeting->property("value").toString(), QStringLiteral("hello qml from v1"));
+    QVERIFY(greeting->property("ok").toBool());
+    QCOMPARE(status->property("text").toString(), QStringLiteral("watching libgame.so (v1)"));
+
+    QSignalSpy reloaded(lib, SIGNAL(reloaded()));
+    QVERIFY(swapTo(lib, path, GameV2));
+    QCOMPARE(lib->property("version").toInt(), 2);
+    // The bindings were evaluated again with the new code, without a restart.
+    QCOMPARE(root->property("answer").toInt(), 42);
+    QCOMPARE(greeting->property("value").toString(), QStringLiteral("hello qml from v2"));
+    QVERIFY(status->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")));
+    QCOMPARE(status->property("ok").toBool(), true);
+    QVERIFY(lib->property("errorString").toString().isEmpty());
+
+    // And back: each version's answer, each time.
+    QVERIFY(writeRenameOver(path, readFile(GameV1)));
+    QVERIFY(reloaded.wait(10000));
+    QCOMPARE(root->property("answer").toInt(), 41);
+    QCOMPARE(greeting->property("value").toString(), QStringLiteral("hello qml from v1"));
+    QCOMPARE(lib->property("version").toInt(), 3);
+}
+
+void tst_Qml::refusedVersionKeepsOldValue_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("cause");
+
+    QByteArray text;
+    for (int i = 0; i < 200; ++i)
+        text += "this is a build log, not a library\n";
+    QTest::newRow("not a library") << text << QStringLiteral("is not a shared library");
+    // e_machine (offset 18): another architecture than this one.
+    QByteArray elf = readFile(GameV2);
+#if defined(__x86_64__)
+    elf[18] = char(183);
+#else
+    elf[18] = char(62);
+#endif
+    elf[19] = 0;
+    QTest::newRow("another architecture") << elf << QStringLiteral("is built for");
+}
+
+void tst_Qml::refusedVersionKeepsOldValue()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, cause);
+
+    QVERIFY(start(AppQml));
+    QObject *root = m_root, *lib = m_lib;
+    const QString path = m_path;
+    auto *status = child(root, "status");
+    QCOMPARE(root->property("answer").toInt(), 41);
+    const int evaluations = root->property("answerEvaluations").toInt();
+
+    QSignalSpy failed(lib, SIGNAL(reloadFailed(QString)));
+    QSignalSpy reloaded(lib, SIGNAL(reloaded()));
+    QVERIFY(writeRenameOver(path, bytes));
+    QVERIFY(failed.wait(10000));
+    const QString reason = failed.first().first().toString();
+    QVERIFY2(reason.contains(cause) && reason.contains(QStringLiteral("libgame.so")), qPrintable(reason));
+    QCOMPARE(lib->property("errorString").toString(), reason);
+
+    // The old version keeps answering; the binding was not even evaluated again.
+    QCOMPARE(reloaded.count(), 0);
+    QCOMPARE(lib->property("version").toInt(), 1);
+    QCOMPARE(root->property("answer").toInt(), 41);
+    QCOMPARE(root->property("answerEvaluations").toInt(), evaluations);
+    QCOMPARE(child(root, "greeting")->property("value").toString(),
+             QStringLiteral("hello qml from v1"));
+    QVariant called;
+    QVERIFY(QMetaObject::invokeMethod(root, "tryCall", Q_RETURN_ARG(QVariant, called),
+                                      Q_ARG(QVariant, QStringLiteral("answer")), Q_ARG(QVariant, QVariant())));
+    QCOMPARE(called.toString(), QStringLiteral("value: 41"));
+
+    QCOMPARE(status->property("state").toInt(), 5); // HotReloadStatus.Refused
+    QVERIFY(status->property("text").toString().startsWith(QStringLiteral("refused: ")));
+    QVERIFY(status->property("details").toString().contains(QStringLiteral("(v1) keeps running")));
+    QCOMPARE(status->property("ok").toBool(), false);
+
+    // A good build after the refusal is taken as usual.
+    QVERIFY(swapTo(lib, path, GameV2));
+    QCOMPARE(root->property("answer").toInt(), 42);
+}
+
+void tst_Qml::callErrorsAreJsErrors()
+{
+    QVERIFY(start(AppQml));
+    QObject *root = m_root, *lib = m_lib;
+    const QString path = m_path;
+
+    const auto tryCall = [root](const QString &name, const QVariant &args) {
+        QVariant result;
+        const bool invoked = QMetaObject::invokeMethod(root, "tryCall", Q_RETURN_ARG(QVariant, result),
+                                                       Q_ARG(QVariant, name), Q_ARG(QVariant, args));
+        return invoked ? result.toString() : QStringLiteral("(not invoked)");
+    };
+
+    // Calls that can be made: an array of arguments, or one value alone.
+    QCOMPARE(tryCall(QStringLiteral("add"), QVariantList{ 2, 3 }), QStringLiteral("value: 5"));
+    QCOMPARE(tryCall(QStringLiteral("greeting"), QStringLiteral("bob")), QStringLiteral("value: hello bob from v1"));
+
+    // Calls that cannot: a JavaScript Error naming the library and the function.
+    const QString unknown = tryCall(QStringLiteral("nope"), QVariant());
+    QVERIFY2(unknown.startsWith(QStringLiteral("error: HotLibrary.call('nope'): ")), qPrintable(unknown));
+    QVERIFY2(unknown.contains(QStringLiteral("libgame.so")) && unknown.contains(QStringLiteral("has no hot function 'nope'")),
+             qPrintable(unknown));
+    QVERIFY(lib->property("errorString").toString().contains(QStringLiteral("'nope'")));
+
+    const QString count = tryCall(QStringLiteral("add"), QVariantList{ 1 });
+    QVERIFY2(count.contains(QStringLiteral("'add' takes 2 argument(s), 1 given")), qPrintable(count));
+    const QString type = tryCall(QStringLiteral("add"), QVariantList{ QStringLiteral("one"), 2 });
+    QVERIFY2(type.startsWith(QStringLiteral("error: ")) && type.contains(QStringLiteral("argument 1 of 'add'")),
+             qPrintable(type));
+
+    // Nothing else changed: the library still answers.
+    QCOMPARE(tryCall(QStringLiteral("answer"), QVariant()), QStringLiteral("value: 41"));
+    QVERIFY(lib->property("errorString").toString().isEmpty());
+    QCOMPARE(lib->property("version").toInt(), 1);
+}
+
+void tst_Qml::droppedFunctionMakesHotCallFail()
+{
+    const QByteArray qml = appQml("QtQml", "QtObject", R"(
+    property HotCall answer: HotCall { library: root.lib; name: "answer" }
+)");
+    QVERIFY(start(qml));
+    QObject *root = m_root, *lib = m_lib;
+    const QString path = m_path;
+    auto *answer = child(root, "answer");
+    QCOMPARE(answer->property("value").toInt(), 41);
+    QVERIFY(answer->property("ok").toBool());
+
+    // A version without answer() is taken (nothing in the app declared it),
+    // and the HotCall says the function is gone instead of crashing.
+    QVERIFY(swapTo(lib, path, GameWithoutAnswer));
+    QTRY_VERIFY(!answer->property("ok").toBool());
+    QVERIFY(!answer->property("value").isValid());
+    const QString why = answer->property("errorString").toString();
+    QVERIFY2(why.contains(QStringLiteral("has no hot function 'answer'")), qPrintable(why));
+
+    // The function is back in the next version, and so is the value.
+    QVERIFY(swapTo(lib, path, GameV2));
+    QTRY_COMPARE(answer->property("value").toInt(), 42);
+    QVERIFY(answer->property("ok").toBool());
+    QVERIFY(answer->property("errorString").toString().isEmpty());
+}
+
+void tst_Qml::activeDecidesWhetherItIsLoaded()
+{
+    QVERIFY(start(appQml("QtQml", "QtObject", R"(
+    property bool wanted: false
+    property HotLibrary other: HotLibrary { fileName: root.file; active: root.wanted }
+    property HotReloadStatus status: HotReloadStatus { library: root.other }
+)")));
+    QObject *other = child(m_root, "other");
+    QObject *status = child(m_root, "status");
+    QVERIFY(!other->property("loaded").toBool());
+    QCOMPARE(status->property("state").toInt(), 1); // HotReloadStatus.NotLoaded
+
+    QVERIFY(m_root->setProperty("wanted", true));
+    QVERIFY2(other->property("loaded").toBool(), qPrintable(other->property("errorString").toString()));
+    QCOMPARE(other->property("version").toInt(), 1);
+    QCOMPARE(status->property("state").toInt(), 2); // HotReloadStatus.Watching
+
+    QVERIFY(m_root->setProperty("wanted", false));
+    QVERIFY(!other->property("loaded").toBool());
+    QCOMPARE(status->property("state").toInt(), 1);
+    // The first HotLibrary on the same file was never affected.
+    QVERIFY(m_lib->property("loaded").toBool());
+}
+
+void tst_Qml::sourceIsResolvedAgainstTheDocument()
+{
+    const QByteArray qml = R"(
+import QtQml
+import QHotReload
+HotLibrary { source: "libgame.so" }
+)";
+    QObject *lib = create(qml, QString(), QUrl::fromLocalFile(m_dir->filePath(QStringLiteral("app.qml"))));
+    QVERIFY(lib);
+    const QString path = m_path;
+    QCOMPARE(lib->property("fileName").toString(), path);
+    QVERIFY2(lib->property("loaded").toBool(), qPrintable(lib->property("errorString").toString()));
+    QCOMPARE(lib->property("source").toUrl(), QUrl::fromLocalFile(path));
+}
+
+void tst_Qml::nonLocalSourceIsRefused()
+{
+    const QByteArray qml = R"(
+import QtQml
+import QHotReload
+HotLibrary { source: "qrc:/libgame.so" }
+)";
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("not a local file")));
+    QObject *lib = create(qml);
+    QVERIFY(lib);
+    QVERIFY(!lib->property("loaded").toBool());
+    const QString why = lib->property("errorString").toString();
+    QVERIFY2(why.contains(QStringLiteral("'qrc:/libgame.so' is not a local file")), qPrintable(why));
+}
+
+void tst_Qml::indicatorShowsStatus()
+{
+    const QByteArray qml = appQml("QtQuick", "Item", R"(
+    property HotReloadIndicator indicator: HotReloadIndicator { parent: root; library: root.lib }
+)");
+    QVERIFY(start(qml));
+    QObject *root = m_root, *lib = m_lib;
+    const QString path = m_path;
+    auto *indicator = child(root, "indicator");
+    QVERIFY(indicator);
+    auto *text = indicator->findChild<QObject *>(QStringLiteral("qhotreload-indicator-text"));
+    QVERIFY(text);
+    QCOMPARE(text->property("text").toString(), QStringLiteral("watching libgame.so (v1)"));
+
+    QSignalSpy failed(lib, SIGNAL(reloadFailed(QString)));
+    QVERIFY(writeRenameOver(path, QByteArray("not a library\n").repeated(100)));
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("refused: ")),
+             qPrintable(text->property("text").toString()));
+
+    // A click shows the whole reason.
+    QVERIFY(indicator->setProperty("expanded", true));
+    QVERIFY(text->property("text").toString().contains(QStringLiteral("keeps running")));
+
+    QVERIFY(swapTo(lib, path, GameV2));
+    QVERIFY(indicator->setProperty("expanded", false));
+    QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")),
+             qPrintable(text->property("text").toString()));
+}
+
+QTEST_MAIN(tst_Qml)
+#include "tst_qml.moc"
