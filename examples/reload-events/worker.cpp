@@ -4,14 +4,15 @@
 #include "eventlog.h"
 #include "hotcounter.h"
 
-#include <QtCore/QDeadlineTimer>
 
 #include <exception>
 
+#if QHOTRELOAD_ENABLED
+#include <QHotReload/QHotReloadObserver>
+#endif
+
 namespace {
-// How long a held worker waits for the reload it was told is coming (a
-// rebuild), and for the swap once it released its blocker.
-constexpr int HoldTimeoutMs = 5 * 60 * 1000;
+// How long the worker waits for the swap once it released its blocker.
 constexpr int SwapTimeoutMs = 30 * 1000;
 const QString Worker = QStringLiteral("worker");
 } // namespace
@@ -43,14 +44,16 @@ void CounterWorker::run()
 void CounterWorker::loop()
 {
     QHotLibrary *library = hot_counter::hotModule().library();
+    // Made before the first tick: from here on, no swap happens without this
+    // thread being told first, even one that lands while it is inside tick().
+    QHotReloadObserver observer(library, QHotReloadObserver::HoldReloads);
     m_knownVersion = library->version();
     while (!m_stop) {
         const int value = hot_counter::tick(); // runs on the main thread, between its events
         m_lastValue = value;
         Q_EMIT ticked(value);
         if (library->version() != m_knownVersion) {
-            // The swap happened while this thread was inside tick(), not in
-            // waitForAboutToReload(): nothing held it, nothing was saved.
+            // Cannot happen while the observer holds the swaps; said loudly if it does.
             m_log.record(QStringLiteral("missed"), Worker,
                          QStringLiteral("version %1 was swapped in while this thread was busy in tick(); "
                                         "the count was not carried over (tick() = %2)")
@@ -58,25 +61,15 @@ void CounterWorker::loop()
                                  .arg(value));
             m_knownVersion = library->version();
         }
-
-        const bool hold = m_holdRequested.exchange(false);
-        if (hold) {
-            m_log.record(QStringLiteral("holding"), Worker,
-                         QStringLiteral("tick() = %1; now waiting in waitForAboutToReload()").arg(value));
-        }
-        m_holding = hold;
-        // Between two ticks the worker sleeps here, so a reload that lands
-        // meanwhile is seen at once.
-        QHotReloadBlocker blocker = library->waitForAboutToReload(hold ? HoldTimeoutMs : m_tickMs);
-        m_holding = false;
+        // Between two ticks the worker waits here, so a reload is seen at
+        // once; one that came during tick() is handed over straight away.
+        QHotReloadBlocker blocker = observer.waitForAboutToReload(m_tickMs);
         if (blocker)
-            carryOver(blocker);
-        else if (hold)
-            m_log.record(QStringLiteral("timeout"), Worker, QStringLiteral("no aboutToReload() came"));
+            carryOver(observer, blocker);
     }
 }
 
-void CounterWorker::carryOver(QHotReloadBlocker &blocker)
+void CounterWorker::carryOver(QHotReloadObserver &observer, QHotReloadBlocker &blocker)
 {
     QHotLibrary *library = hot_counter::hotModule().library();
     const int oldVersion = library->version();
@@ -94,12 +87,8 @@ void CounterWorker::carryOver(QHotReloadBlocker &blocker)
     m_log.record(QStringLiteral("released"), Worker, QStringLiteral("releases the blocker"));
     blocker.release();
 
-    // waitForReload() waits for the next swap from the moment it is called,
-    // and this one may be done already: ask version() around it.
-    QDeadlineTimer deadline(SwapTimeoutMs);
-    while (library->version() == oldVersion && !deadline.hasExpired())
-        library->waitForReload(50);
-    if (library->version() == oldVersion) {
+    // The observer reports the swap even if it is over before this call.
+    if (!observer.waitForReload(SwapTimeoutMs)) {
         m_log.record(QStringLiteral("timeout"), Worker, QStringLiteral("the swap did not happen"));
         return;
     }
@@ -132,6 +121,6 @@ void CounterWorker::loop()
     }
 }
 
-void CounterWorker::carryOver(QHotReloadBlocker &) { }
+void CounterWorker::carryOver(QHotReloadObserver &, QHotReloadBlocker &) { }
 
 #endif // QHOTRELOAD_ENABLED

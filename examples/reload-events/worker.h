@@ -8,12 +8,15 @@
 
 class EventLog;
 class QHotReloadBlocker;
+class QHotReloadObserver;
 
 // The app's loop, on a thread of its own: tick() every tickMs through the hot
-// library, and between two ticks wait for aboutToReload. When it comes, the
-// worker holds the swap with the blocker it got, saves the library's state
-// with the old code, releases the blocker, waits for the new version,
-// restores the state into it, and ticks on. Every step goes to the log.
+// library, and between two ticks wait for aboutToReload. The worker's
+// QHotReloadObserver holds every swap until the worker has been told, so a
+// rebuild that lands while it is inside tick() waits for the end of that
+// tick. Told, the worker saves the library's state with the old code,
+// releases the blocker, waits for the new version, restores the state into
+// it, and ticks on. Every step goes to the log.
 class CounterWorker : public QThread
 {
     Q_OBJECT
@@ -24,17 +27,6 @@ public:
 
     //! Ends the loop after the current tick (or wait).
     void requestStop() { m_stop = true; }
-
-    /*!
-        After its next tick, the worker waits for aboutToReload() with no
-        tick time-out, and goes back to ticking after that reload. Between
-        two ticks a reload can land while the worker is inside tick(), where
-        it cannot see aboutToReload(); the scripted demo asks for this so
-        each reload it triggers is seen.
-    */
-    void holdForNextReload() { m_holdRequested = true; }
-    //! True while the worker waits for aboutToReload() after holdForNextReload().
-    bool isHolding() const { return m_holding; }
 
     int lastValue() const { return m_lastValue; }
     //! The count saved with the old code at the last reload, and tick() right after restoring it.
@@ -51,13 +43,11 @@ protected:
 
 private:
     void loop();
-    void carryOver(QHotReloadBlocker &blocker);
+    void carryOver(QHotReloadObserver &observer, QHotReloadBlocker &blocker);
 
     EventLog &m_log;
     const int m_tickMs;
     std::atomic<bool> m_stop{false};
-    std::atomic<bool> m_holdRequested{false};
-    std::atomic<bool> m_holding{false};
     std::atomic<int> m_lastValue{0};
     std::atomic<int> m_lastSaved{-1};
     std::atomic<int> m_firstAfterReload{-1};

@@ -52,6 +52,10 @@ constexpr int FirstPollMs = 2;
 // How long a complete-looking file must keep the same bytes before it is taken.
 constexpr int StableMs = 2;
 constexpr int MaxPollMs = 50;
+// Trying again bytes that could not be copied: a disk that is full stays full
+// for a while, so back off, but not so far that a fix goes unnoticed for long.
+constexpr int FirstCopyRetryMs = 500;
+constexpr int MaxCopyRetryMs = 30000;
 
 // Tells one build's bytes from another's within this process: the size and two
 // 64-bit hashes with different seeds. Not a cryptographic digest, and it need
@@ -205,6 +209,25 @@ void SyncState::lastBlockReleased()
     }, Qt::QueuedConnection);
 }
 
+void SyncState::countObserverBlocks()
+{
+    for (ObserverState *observer : observers) {
+        if ((observer->holds || observer->waitingAbout) && !observer->blockCounted) {
+            observer->blockCounted = true;
+            ++blockers;
+        }
+    }
+}
+
+void SyncState::releaseObserverBlock(ObserverState &observer)
+{
+    if (!observer.blockCounted)
+        return;
+    observer.blockCounted = false;
+    if (--blockers == 0)
+        lastBlockReleased();
+}
+
 } // namespace QHotReload::Internal
 
 // --- QHotReloadBlocker -----------------------------------------------------------
@@ -336,18 +359,25 @@ void QHotLibraryPrivate::check()
         int settle = RefusedSettleMs;
         if (!snapshot.refusal.isEmpty()) {
             reason = describe(snapshot.refusal);
-        } else if (snapshot.readiness.state == Readiness::Ready && !stableFor(id)) {
-            // Complete, but a writer may be between two writes that leave the
-            // tables in place (the kernel's mtime is too coarse to tell):
-            // take it once the same bytes are read again a moment later.
-            scheduleCheck(StableMs);
-            return;
         } else if (snapshot.readiness.state == Readiness::Ready) {
+            if (!stableFor(id)) {
+                // Complete, but a writer may be between two writes that leave
+                // the tables in place (the kernel's mtime is too coarse to
+                // tell): take it once the same bytes are read again a moment later.
+                scheduleCheck(StableMs);
+                return;
+            }
             const bool first = !current;
-            if (take(snapshot, &reason)) {
+            bool notCopied = false;
+            if (take(snapshot, &reason, &notCopied)) {
                 candidate = {};
                 if (first)
                     announceFirstVersion(); // load() had failed: the file came good since
+                return;
+            }
+            if (notCopied) {
+                candidate = {};
+                copyFailed(id, reason, true);
                 return;
             }
         } else {
@@ -377,9 +407,31 @@ bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
         *reason = describe(snapshot.refusal);
     else if (snapshot.readiness.state != Readiness::Ready)
         *reason = describe(snapshot.readiness.reason);
-    else
-        return take(snapshot, reason);
+    else {
+        bool notCopied = false;
+        if (take(snapshot, reason, &notCopied))
+            return true;
+        if (notCopied)
+            copyFailed(snapshot.identity, *reason, false); // the caller reports it
+    }
     return false;
+}
+
+// Nothing is wrong with the bytes: the place to copy them to is missing or
+// full. Reported once for these bytes; tried again at the next look (a
+// watcher event) and on a timer that backs off, so a disk that gets room or
+// a temporary directory that comes back is noticed without a busy loop.
+void QHotLibraryPrivate::copyFailed(const QByteArray &identity, const QString &reason, bool report)
+{
+    const bool again = copyFailure.identity == identity;
+    copyFailure.identity = identity;
+    copyFailure.retryMs = again ? qMin(MaxCopyRetryMs, copyFailure.retryMs * 2) : FirstCopyRetryMs;
+    if (again)
+        qCDebug(lcLoader).noquote() << reason << "- trying again in" << copyFailure.retryMs << "ms";
+    if (report && !again)
+        reportFailure(reason);
+    if (active && autoReload)
+        scheduleCheck(copyFailure.retryMs);
 }
 
 bool QHotLibraryPrivate::stableFor(const QByteArray &identity)
@@ -392,22 +444,34 @@ bool QHotLibraryPrivate::stableFor(const QByteArray &identity)
     return stable.since.elapsed() >= StableMs;
 }
 
-bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason)
+bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied)
 {
     Q_Q(QHotLibrary);
+    const auto cannotCopy = [&](const QString &why) {
+        *reason = describe(QStringLiteral("cannot be copied: ") + why);
+        if (notCopied)
+            *notCopied = true;
+        return false;
+    };
+    if (dir && !dir->isIntact()) {
+        // A temporary-file cleaner took it (or its lock file) away. The
+        // running version stays mapped; the next one goes into a new one,
+        // made as safely as the first.
+        qCWarning(lcLoader).noquote() << "the private directory" << QDir::toNativeSeparators(dir->path())
+                                      << "was removed while in use; making a new one";
+        dir.reset();
+    }
     if (!dir) {
         dir = std::make_unique<PrivateDir>();
         if (!dir->isValid()) {
-            *reason = describe(QStringLiteral("cannot be copied: ") + dir->errorString());
+            const QString why = dir->errorString();
             dir.reset();
-            return false;
+            return cannotCopy(why);
         }
     }
     const QString copyPath = dir->writeCopy(filePath, ++copyCounter, snapshot.bytes);
-    if (copyPath.isEmpty()) {
-        *reason = describe(QStringLiteral("cannot be copied: ") + dir->errorString());
-        return false;
-    }
+    if (copyPath.isEmpty())
+        return cannotCopy(dir->errorString());
 
     auto library = std::make_unique<QLibrary>(copyPath);
     // Resolve everything now: a missing dependency fails here, not at a call.
@@ -482,6 +546,7 @@ void QHotLibraryPrivate::tryFinishSwap()
             ++sync->aboutGeneration;
             sync->blockers += sync->aboutWaiters;
             sync->aboutWaiters = 0;
+            sync->countObserverBlocks();
         }
         sync->cv.notify_all();
         qCDebug(lcSwap) << "about to reload" << filePath;
@@ -890,6 +955,7 @@ bool QHotLibrary::unload()
     d->checkTimer->stop();
     d->candidate = {};
     d->rejectedIdentity.clear();
+    d->copyFailure = {};
     d->discardAll();
     if (wasLoaded) {
         d->sync->version.store(0);

@@ -23,8 +23,19 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace QHotReload::Internal {
+
+//! What a QHotReloadObserver has been told; guarded by SyncState::mutex.
+struct ObserverState
+{
+    bool holds = false;          // HoldReloads: every swap waits for it
+    bool waitingAbout = false;   // inside waitForAboutToReload()
+    bool blockCounted = false;   // a block counted for it at aboutToReload(), not yet picked up
+    quint64 aboutSeen = 0;       // aboutGeneration it was last told of
+    quint64 reloadSeen = 0;      // reloadGeneration it was last told of
+};
 
 /*!
     What other threads may touch: blocker count, wait generations, version.
@@ -43,11 +54,17 @@ struct SyncState
     // Per thread: the reload count when it last got aboutToReload, so its next
     // waitForReload() also sees a swap that finished before it started waiting.
     std::unordered_map<std::thread::id, quint64> aboutSeenAt;
+    std::vector<ObserverState *> observers;
     std::atomic<int> version{0};
     std::atomic<bool> updated{false};
 
     //! Called with the mutex held when the last block goes.
     void lastBlockReleased();
+    //! With the mutex held, as aboutToReload() is emitted: a block for each
+    //! observer that holds reloads or is waiting for this moment.
+    void countObserverBlocks();
+    //! With the mutex held: gives back a block counted for an observer.
+    void releaseObserverBlock(ObserverState &observer);
 };
 
 //! One loaded (or checked, waiting to be swapped in) private copy.
@@ -115,7 +132,8 @@ public:
     void check();
     bool stableFor(const QByteArray &identity);
     bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
-    bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason);
+    bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason, bool *notCopied = nullptr);
+    void copyFailed(const QByteArray &identity, const QString &reason, bool report);
     void tryFinishSwap();
     void announceFirstVersion();
 
@@ -156,6 +174,12 @@ public:
     QHotReload::Internal::LoadedVersion current;
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes
+    // Bytes that could not be copied (no private directory, disk full): not
+    // refused, tried again at the next look and on a backing-off timer.
+    struct {
+        QByteArray identity;
+        int retryMs = 0;
+    } copyFailure;
     std::vector<std::unique_ptr<QLibrary>> retired; // swapped out, kept mapped for Qt's type registry
     bool retiredWarningShown = false;
     std::optional<QVariant> keptState; // saved, not yet restored by any version
