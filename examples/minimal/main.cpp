@@ -10,75 +10,34 @@
 #include "demo.h"
 #include "hotlogic.h"
 #include "livebuild.h"
+#include "runmode.h"
 #include "window.h"
 
-#include <QtCore/QCommandLineParser>
 #include <QtCore/QTextStream>
 #include <QtWidgets/QApplication>
 
-#include <cstring>
-
-namespace {
-
-// Decided before any QCoreApplication exists: a QApplication without a
-// display would abort, and the demo needs none.
-bool scriptedDemoWanted(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--demo") == 0)
-            return true;
-    }
-    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
-    if (platform == "offscreen" || platform == "minimal")
-        return true;
-#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
-    if (platform.isEmpty() && qEnvironmentVariableIsEmpty("DISPLAY")
-        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
-        return true;
-    }
-#endif
-    return false;
-}
-
-void parseCommandLine(const QCoreApplication &app)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-            "Shows a hot library reloaded while the app runs. Without a display, "
-            "runs a scripted demo: edits, rebuilds and reloads the library, then restores it."));
-    parser.addHelpOption();
-    parser.addOption(QCommandLineOption(QStringLiteral("demo"),
-                                        QStringLiteral("Run the scripted demo even with a display.")));
-    parser.process(app);
-}
-
-} // namespace
-
 int main(int argc, char *argv[])
 {
-    if (scriptedDemoWanted(argc, argv)) {
-        QCoreApplication app(argc, argv);
-        parseCommandLine(app);
-        return runScriptedDemo();
-    }
+    const QString description = QStringLiteral(
+            "Shows a hot library reloaded while the app runs. Without a display, "
+            "runs a scripted demo: edits, rebuilds and reloads the library, then restores it.");
+    return RunMode::runDemoOrWindow(argc, argv, description, runScriptedDemo, [](QApplication &app) {
+        // A failed first load is shown in the window; the file stays watched, so
+        // the next good build is loaded. (With hot reload off: nothing to load.)
+        hot_logic::hotModule().load();
 
-    QApplication app(argc, argv);
-    parseCommandLine(app);
-    // A failed first load is shown in the window; the file stays watched, so
-    // the next good build is loaded. (With hot reload off: nothing to load.)
-    hot_logic::hotModule().load();
+        MinimalWindow window;
+        window.show();
 
-    MinimalWindow window;
-    window.show();
-
-    QTextStream out(stdout);
+        QTextStream out(stdout);
 #if QHOTRELOAD_ENABLED
-    const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
-    out << "minimal: edit " << build.sourceFile(QStringLiteral("logic.cpp")) << Qt::endl
-        << "then rebuild the library with: " << build.commandLine() << Qt::endl
-        << "(the window updates on each reload; close it to quit)" << Qt::endl;
+        const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
+        out << "minimal: edit " << build.sourceFile(QStringLiteral("logic.cpp")) << Qt::endl
+            << "then rebuild the library with: " << build.commandLine() << Qt::endl
+            << "(the window updates on each reload; close it to quit)" << Qt::endl;
 #else
-    out << "minimal: hot reload is off in this build (QHOTRELOAD_ENABLED=OFF)" << Qt::endl;
+        out << "minimal: hot reload is off in this build (QHOTRELOAD_ENABLED=OFF)" << Qt::endl;
 #endif
-    return app.exec();
+        return app.exec();
+    });
 }

@@ -10,48 +10,12 @@
 #include "demo.h"
 #include "hotworld.h"
 #include "livebuild.h"
+#include "runmode.h"
 #include "window.h"
 
-#include <QtCore/QCommandLineParser>
 #include <QtCore/QSequentialIterable>
 #include <QtCore/QTextStream>
 #include <QtWidgets/QApplication>
-
-#include <cstring>
-
-namespace {
-
-// Decided before any QCoreApplication exists: a QApplication without a
-// display would abort, and the demo needs none.
-bool scriptedDemoWanted(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--demo") == 0)
-            return true;
-    }
-    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
-    if (platform == "offscreen" || platform == "minimal")
-        return true;
-#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
-    if (platform.isEmpty() && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
-        return true;
-#endif
-    return false;
-}
-
-void parseCommandLine(const QCoreApplication &app)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-            "The app's state as a QVariantMap, read by the hot library into a struct it may change "
-            "freely between reloads. Without a display, runs a scripted demo."));
-    parser.addHelpOption();
-    parser.addOption(QCommandLineOption(QStringLiteral("demo"),
-                                        QStringLiteral("Run the scripted demo even with a display.")));
-    parser.process(app);
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -63,22 +27,19 @@ int main(int argc, char *argv[])
     // here first, the registry's entry is the app's.
     qRegisterMetaType<QSequentialIterable>();
 
-    if (scriptedDemoWanted(argc, argv)) {
-        QCoreApplication app(argc, argv);
-        parseCommandLine(app);
-        return runScriptedDemo();
-    }
+    const QString description = QStringLiteral(
+            "The app's state as a QVariantMap, read by the hot library into a struct it may change "
+            "freely between reloads. Without a display, runs a scripted demo.");
+    return RunMode::runDemoOrWindow(argc, argv, description, runScriptedDemo, [](QApplication &app) {
+        hot_world::hotModule().load(); // a failure shows in the window; the next good build is taken
 
-    QApplication app(argc, argv);
-    parseCommandLine(app);
-    hot_world::hotModule().load(); // a failure shows in the window; the next good build is taken
-
-    StateWindow window;
-    window.show();
+        StateWindow window;
+        window.show();
 #if QHOTRELOAD_ENABLED
-    const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
-    QTextStream(stdout) << "serialized-state: edit " << build.sourceFile(QStringLiteral("world.cpp")) << Qt::endl
-                        << "then rebuild the library with: " << build.commandLine() << Qt::endl;
+        const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
+        QTextStream(stdout) << "serialized-state: edit " << build.sourceFile(QStringLiteral("world.cpp")) << Qt::endl
+                            << "then rebuild the library with: " << build.commandLine() << Qt::endl;
 #endif
-    return app.exec();
+        return app.exec();
+    });
 }

@@ -11,6 +11,7 @@
 #include "demo.h"
 #include "hotscene.h"
 #include "livebuild.h"
+#include "runmode.h"
 #include "window.h"
 
 #include <QHotReload/QHotBuilder>
@@ -20,31 +21,7 @@
 #include <QtCore/QTextStream>
 #include <QtWidgets/QApplication>
 
-#include <cstring>
-
 namespace {
-
-// Decided before the QApplication exists: without a display it would abort,
-// so the scripted modes run it on the offscreen platform.
-bool headlessWanted(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--demo") == 0 || std::strcmp(argv[i], "--bench") == 0
-            || std::strcmp(argv[i], "--screenshot") == 0) {
-            return true;
-        }
-    }
-    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
-    if (platform == "offscreen" || platform == "minimal")
-        return true;
-#if defined(Q_OS_UNIX) && !defined(Q_OS_DARWIN)
-    if (platform.isEmpty() && qEnvironmentVariableIsEmpty("DISPLAY")
-        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
-        return true;
-    }
-#endif
-    return false;
-}
 
 QtMessageHandler defaultHandler = nullptr;
 
@@ -61,7 +38,9 @@ void quietOffscreen(QtMsgType type, const QMessageLogContext &context, const QSt
 
 int main(int argc, char *argv[])
 {
-    const bool headless = headlessWanted(argc, argv);
+    // Decided before the QApplication exists: without a display it would
+    // abort, so the scripted modes run it on the offscreen platform.
+    const bool headless = RunMode::headlessWanted(argc, argv, { "--demo", "--bench", "--screenshot" });
     if (headless) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -74,8 +53,7 @@ int main(int argc, char *argv[])
             "An animated scene, a settings panel and a form, all editable while the app runs. "
             "Without a display, runs a scripted demo: edits, rebuilds and reloads, then restores."));
     parser.addHelpOption();
-    const QCommandLineOption demoOption(QStringLiteral("demo"),
-                                        QStringLiteral("Run the scripted demo even with a display."));
+    const QCommandLineOption demoOption = RunMode::demoOption();
     const QCommandLineOption benchOption(QStringLiteral("bench"),
                                          QStringLiteral("After the demo, time <edits> more edits from save to "
                                                         "live; the last line is RESULT save_to_live_ms ..."),

@@ -42,27 +42,6 @@ private:
     QStringList m_events;
 };
 
-//! Joins a worker however the test function is left (a failed QVERIFY returns).
-class Joiner
-{
-public:
-    explicit Joiner(std::thread &thread, std::function<void()> unblock = {})
-        : m_thread(thread), m_unblock(std::move(unblock)) {}
-    ~Joiner()
-    {
-        if (m_unblock)
-            m_unblock();
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-    Joiner(const Joiner &) = delete;
-    Joiner &operator=(const Joiner &) = delete;
-
-private:
-    std::thread &m_thread;
-    std::function<void()> m_unblock;
-};
-
 } // namespace
 
 class tst_QHotLibraryThreads : public QObject

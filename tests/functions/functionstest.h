@@ -2,80 +2,34 @@
 #ifndef QHOTRELOAD_TESTS_FUNCTIONS_FUNCTIONSTEST_H
 #define QHOTRELOAD_TESTS_FUNCTIONS_FUNCTIONSTEST_H
 
-// Shared by the hot-function suites: where the "game" fixtures are, a watched
-// directory, the two ways a build replaces a library file, and a module with
-// a callable for every function of gamelib.h.
+// Shared by the hot-function suites: the watched libgame.so and a module with
+// a callable for every function of gamelib.h. Fixture paths, the writers and
+// the joiner come from tests/shared/testsupport.h, named here.
 
 #include "gamelib.h"
+#include "testsupport.h"
 
 #include <QHotReload/QHotModule>
 
-#include <QtCore/QByteArray>
-#include <QtCore/QDir>
-#include <QtCore/QFile>
-#include <QtCore/QFileInfo>
-#include <QtCore/QSaveFile>
 #include <QtCore/QString>
-#include <QtCore/QTemporaryDir>
-
-#include <functional>
-#include <thread>
 
 namespace QHotFunctionsTest {
 
-constexpr int Timeout = 10000;
+using QHotTestSupport::fixture;
+using QHotTestSupport::Joiner;
+using QHotTestSupport::readFile;
+using QHotTestSupport::Timeout;
+using QHotTestSupport::writeLikeLd;
+using QHotTestSupport::writeRenameOver;
 
-//! The game fixture built as \a target (a QHOT_FUNCTIONS_FIXTURE_* path macro).
-inline QString fixture(const char *path)
-{
-    return QString::fromLocal8Bit(path);
-}
-
-inline QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-//! As GNU ld: unlink, create anew, write, close.
-inline bool writeLikeLd(const QString &path, const QByteArray &bytes)
-{
-    if (QFileInfo::exists(path) && !QFile::remove(path))
-        return false;
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::NewOnly) && file.write(bytes) == bytes.size();
-}
-
-//! As lld and `install`: a temporary file in the same directory, renamed over.
-inline bool writeRenameOver(const QString &path, const QByteArray &bytes)
-{
-    QSaveFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit();
-}
-
-//! A fresh directory with the library file a module watches.
-class WatchedLibrary
+//! A fresh directory with libgame.so, copied from \a firstVersion.
+class WatchedLibrary : public QHotTestSupport::WatchedLibrary
 {
 public:
     explicit WatchedLibrary(const QString &firstVersion)
-        : m_path(m_dir.filePath(QStringLiteral("libgame.so")))
-        , m_path8(QFile::encodeName(m_path))
+        : QHotTestSupport::WatchedLibrary(firstVersion, QStringLiteral("libgame.so"))
     {
-        m_valid = m_dir.isValid() && QFile::copy(firstVersion, m_path);
     }
-    bool isValid() const { return m_valid; }
-    QString path() const { return m_path; }
-    QString nativePath() const { return QDir::toNativeSeparators(m_path); }
-    //! For QHotModule, which takes a const char *.
-    const char *path8() const { return m_path8.constData(); }
-    bool replaceLikeLd(const QString &fixturePath) const { return writeLikeLd(m_path, readFile(fixturePath)); }
-    bool replaceRenameOver(const QString &fixturePath) const { return writeRenameOver(m_path, readFile(fixturePath)); }
-
-private:
-    QTemporaryDir m_dir;
-    QString m_path;
-    QByteArray m_path8;
-    bool m_valid = false;
 };
 
 /*!
@@ -108,26 +62,6 @@ struct GameModule
     QHotFunction<decltype(::counted)> counted{module, "counted"};
     QHotFunction<decltype(::countedCalls)> countedCalls{module, "countedCalls"};
     QHotFunction<decltype(::add)> add{module, "add"};
-};
-
-//! Joins a worker however the test function is left (a failed QVERIFY returns).
-class Joiner
-{
-public:
-    explicit Joiner(std::thread &thread, std::function<void()> stop = {})
-        : m_thread(thread), m_stop(std::move(stop)) {}
-    ~Joiner()
-    {
-        if (m_stop)
-            m_stop();
-        if (m_thread.joinable())
-            m_thread.join();
-    }
-    Q_DISABLE_COPY_MOVE(Joiner)
-
-private:
-    std::thread &m_thread;
-    std::function<void()> m_stop;
 };
 
 } // namespace QHotFunctionsTest
