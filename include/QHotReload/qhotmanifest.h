@@ -209,10 +209,26 @@ template <auto Fn> bool invoke(void *result, void **arguments)
                           std::make_index_sequence<FunctionTraits<decltype(Fn)>::typeCount - 1>());
 }
 
+/*!
+    \a name as messages show it and manifests match it: without the leading
+    "::" (and blanks) that a stringized \c{::scope::fn} has. Both sides of a
+    manifest store names through this, so they agree.
+*/
+constexpr const char *plainName(const char *name)
+{
+    while (*name == ' ')
+        ++name;
+    if (name[0] == ':' && name[1] == ':')
+        name += 2;
+    while (*name == ' ')
+        ++name;
+    return name;
+}
+
 template <auto Fn> constexpr Abi::FunctionInfo functionInfo(const char *name)
 {
     using Traits = FunctionTraits<decltype(Fn)>;
-    return {name,
+    return {plainName(name),
             Traits::signature.data(),
             quint32(Traits::signature.size()),
             Traits::signatureHash,

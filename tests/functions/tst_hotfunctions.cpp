@@ -238,6 +238,9 @@ void tst_HotFunctions::macroModules()
     QCOMPARE(hot_scoped::value(state), 1002);
     QCOMPARE(hot_game::value(state), 1002);
     QCOMPARE(hot_game::step.name(), "game::step");
+    // The macros stringize "::game::step" and "::answer"; names are shown without the "::".
+    QCOMPARE(hot_scoped::step.name(), "game::step");
+    QCOMPARE(hot_global::answer.name(), "answer");
 
     // Three modules, each with its library watching the same file.
     QHotLibrary *const libs[] = {hot_game::hotModule().library(), hot_global::hotModule().library(),
