@@ -209,10 +209,26 @@ template <auto Fn> bool invoke(void *result, void **arguments)
                           std::make_index_sequence<FunctionTraits<decltype(Fn)>::typeCount - 1>());
 }
 
+/*!
+    \a name as messages show it and manifests match it: without the leading
+    "::" (and blanks) that a stringized \c{::scope::fn} has. Both sides of a
+    manifest store names through this, so they agree.
+*/
+constexpr const char *plainName(const char *name)
+{
+    while (*name == ' ')
+        ++name;
+    if (name[0] == ':' && name[1] == ':')
+        name += 2;
+    while (*name == ' ')
+        ++name;
+    return name;
+}
+
 template <auto Fn> constexpr Abi::FunctionInfo functionInfo(const char *name)
 {
     using Traits = FunctionTraits<decltype(Fn)>;
-    return {name,
+    return {plainName(name),
             Traits::signature.data(),
             quint32(Traits::signature.size()),
             Traits::signatureHash,
@@ -421,9 +437,16 @@ QMetaObject::Connection connect(const Sender *sender, Signal signal, Functor &&f
 
 /*!
     Adds a field list to the layout check of \a Type (a struct named in a hot
-    function's signature), so a change that keeps its size (fields reordered,
-    a field's type swapped for one of the same size) is refused too. Put it in
-    the header both the library and the application include, at global scope.
+    function's signature): each listed field's name, type (as the compiler
+    spells it) and offset. A version whose list differs from the running
+    application's is refused with reloadFailed naming the type and each field
+    that was added, removed, retyped or moved, even when the size stayed the
+    same. List the public data members that cross between app and library;
+    put it in the header both include, at global scope, after the type.
+
+    A type described on one side only (the description added to or removed
+    from the header while the application runs) is checked as an undescribed
+    one is, by size and alignment; the qhotreload.loader log says so.
 */
 #define QHOT_DESCRIBE_TYPE(Type, ...)                                                             \
     template <> struct QHotReload::TypeFields<Type>                                               \

@@ -178,7 +178,7 @@ class QHotFunction<R(A...)>
 public:
     QHotFunction(QHotModule &module, const char *name) noexcept
         : m_module(&module)
-        , m_slot{name,           Traits::signature, Traits::signatureHash, Traits::types,
+        , m_slot{QHotReload::detail::plainName(name), Traits::signature, Traits::signatureHash, Traits::types,
                  Traits::typeCount, &m_function,        &m_owner,              &m_depth}
     {
         module.addSlot(&m_slot);
@@ -192,7 +192,7 @@ public:
         return slowCall(std::forward<A>(args)...);
     }
 
-    //! The qualified name of the library's function.
+    //! The qualified name of the library's function, without a leading "::".
     const char *name() const noexcept { return m_slot.name; }
 
 private:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "manifest_p.h"
 
+#include "logging_p.h"
+
 #include <cstring>
 
 namespace QHotReload::Internal {
@@ -26,10 +28,64 @@ const char restart[] = "; restart the application to take this change";
 
 QString describeLayout(const Abi::TypeInfo &t)
 {
-    QString text = QStringLiteral("size %1, alignment %2").arg(t.size).arg(t.alignment);
-    if (t.fields)
-        text += QStringLiteral(", fields %1").arg(QString::fromUtf8(t.fields()));
-    return text;
+    return QStringLiteral("size %1, alignment %2").arg(t.size).arg(t.alignment);
+}
+
+//! One entry of a QHOT_DESCRIBE_TYPE field list.
+struct Field
+{
+    QString name;
+    QString type;
+    QString offset;
+};
+
+// "name:type@offset;..." as qhotmanifest.h writes it. A type's spelling may
+// hold ':' (namespaces) but neither '@' nor ';', a field's name neither.
+QList<Field> parseFields(const char *text)
+{
+    QList<Field> fields;
+    const QString all = QString::fromUtf8(text);
+    for (QStringView entry : QStringView(all).split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const qsizetype colon = entry.indexOf(QLatin1Char(':'));
+        const qsizetype at = entry.lastIndexOf(QLatin1Char('@'));
+        if (colon < 0 || at < colon)
+            fields.append({entry.toString(), {}, {}});
+        else
+            fields.append({entry.left(colon).toString(), entry.mid(colon + 1, at - colon - 1).toString(),
+                           entry.mid(at + 1).toString()});
+    }
+    return fields;
+}
+
+const Field *findField(const QList<Field> &fields, const QString &name)
+{
+    for (const Field &f : fields) {
+        if (f.name == name)
+            return &f;
+    }
+    return nullptr;
+}
+
+// What differs between two field lists, field by field, in the order the
+// running application declares them, then the new library's additions.
+QStringList compareFields(const QList<Field> &mine, const QList<Field> &theirs)
+{
+    QStringList changes;
+    for (const Field &old : mine) {
+        const Field *now = findField(theirs, old.name);
+        if (!now) {
+            changes.append(QStringLiteral("field '%1' (%2) was removed").arg(old.name, old.type));
+        } else if (now->type != old.type) {
+            changes.append(QStringLiteral("field '%1' changed type from '%2' to '%3'").arg(old.name, old.type, now->type));
+        } else if (now->offset != old.offset) {
+            changes.append(QStringLiteral("field '%1' moved from offset %2 to %3").arg(old.name, old.offset, now->offset));
+        }
+    }
+    for (const Field &added : theirs) {
+        if (!findField(mine, added.name))
+            changes.append(QStringLiteral("field '%1' (%2 at offset %3) was added").arg(added.name, added.type, added.offset));
+    }
+    return changes;
 }
 
 } // namespace
@@ -108,14 +164,33 @@ QString bindFunctions(const Abi::Manifest *manifest, const QList<QHotModule::Slo
             // and passes by pointer or reference: nothing to compare.
             if (mine.size == 0 || theirs.size == 0)
                 continue;
-            const bool sameFields = (!mine.fields && !theirs.fields)
-                    || (mine.fields && theirs.fields && std::strcmp(mine.fields(), theirs.fields()) == 0);
-            if (mine.size == theirs.size && mine.alignment == theirs.alignment && sameFields)
+            // Field lists compare only when both sides have one: a type the
+            // header describes on one side only (QHOT_DESCRIBE_TYPE added or
+            // removed while the application runs) is checked by size and
+            // alignment, as a type described nowhere.
+            QStringList fieldChanges;
+            if (mine.fields && theirs.fields && std::strcmp(mine.fields(), theirs.fields()) != 0) {
+                fieldChanges = compareFields(parseFields(mine.fields()), parseFields(theirs.fields()));
+                if (fieldChanges.isEmpty()) // same fields, spelled apart: say both
+                    fieldChanges.append(QStringLiteral("fields '%1' became '%2'")
+                                                .arg(QString::fromUtf8(mine.fields()), QString::fromUtf8(theirs.fields())));
+            } else if (!mine.fields != !theirs.fields) {
+                qCInfo(lcLoader).noquote()
+                        << QStringLiteral("type '%1' (used by '%2') is described with QHOT_DESCRIBE_TYPE in the %3 "
+                                          "only: its fields are not compared, only its size and alignment")
+                                   .arg(toString(mine.name, mine.nameLength), name,
+                                        mine.fields ? QStringLiteral("running application")
+                                                    : QStringLiteral("new library"));
+            }
+            if (mine.size == theirs.size && mine.alignment == theirs.alignment && fieldChanges.isEmpty())
                 continue;
-            return QStringLiteral("changed the layout of type '%1' (used by '%2'): %3 in the running "
-                                  "application, %4 in the new library")
-                           .arg(toString(mine.name, mine.nameLength), name, describeLayout(mine),
-                                describeLayout(theirs))
+            if (!fieldChanges.isEmpty())
+                fieldChanges.last() += QLatin1Char(';');
+            return QStringLiteral("changed the layout of type '%1' (used by '%2'): %3%4 in the running "
+                                  "application, %5 in the new library")
+                           .arg(toString(mine.name, mine.nameLength), name,
+                                fieldChanges.isEmpty() ? QString() : fieldChanges.join(QLatin1String(", ")) + QLatin1Char(' '),
+                                describeLayout(mine), describeLayout(theirs))
                     + QLatin1String(restart);
         }
         bindings->push_back({slot, reinterpret_cast<QFunctionPointer>(f->address)});

@@ -3,6 +3,9 @@
 
 #include "ownership_p.h"
 
+#include <algorithm>
+#include <type_traits>
+
 #if defined(Q_OS_UNIX)
 #include <dlfcn.h>
 #endif
@@ -27,42 +30,22 @@ void takeOwnership(QByteArray &value)
 
 void takeOwnership(QStringList &value)
 {
-    for (QString &s : value)
-        takeOwnership(s);
+    QHotReload::Internal::ownStrings(value);
 }
 
 void takeOwnership(QVariantList &value)
 {
-    for (QVariant &v : value)
-        takeOwnership(v);
+    QHotReload::Internal::ownVariants(value, QString(), nullptr);
 }
 
 void takeOwnership(QVariantMap &value)
 {
-    // Keys cannot be changed in place.
-    QVariantMap owned;
-    for (auto it = value.cbegin(); it != value.cend(); ++it) {
-        QString key = it.key();
-        QVariant item = it.value();
-        takeOwnership(key);
-        takeOwnership(item);
-        owned.insert(key, item);
-    }
-    value = owned;
+    QHotReload::Internal::ownEntries(value, QString(), nullptr);
 }
 
 void takeOwnership(QVariantHash &value)
 {
-    QVariantHash owned;
-    owned.reserve(value.size());
-    for (auto it = value.cbegin(); it != value.cend(); ++it) {
-        QString key = it.key();
-        QVariant item = it.value();
-        takeOwnership(key);
-        takeOwnership(item);
-        owned.insert(key, item);
-    }
-    value = owned;
+    QHotReload::Internal::ownEntries(value, QString(), nullptr);
 }
 
 void takeOwnership(QVariant &value)
@@ -81,107 +64,163 @@ bool isBorrowed(const QString &s)
     return !s.isNull() && !s.data_ptr().isMutable();
 }
 
-// Whether anything in \a value points at data it does not own, or holds a
-// type that is not built in. Looking is cheap; rebuilding a big map is not.
-bool needsWork(const QVariant &value)
+bool isBorrowed(const QByteArray &b)
+{
+    return !b.isNull() && !const_cast<QByteArray &>(b).data_ptr().isMutable(); // data_ptr() only reads here
+}
+
+// Whether ownVariant() was asked to refuse types the library registered.
+bool refusesLibraryTypes(const QString &libraryPath, const QString *problem)
+{
+    return !libraryPath.isEmpty() && problem;
+}
+
+bool needsWork(const QVariant &value, bool typesMatter);
+
+bool stringsNeedWork(const QStringList &list)
+{
+    return std::any_of(list.cbegin(), list.cend(), [](const QString &s) { return isBorrowed(s); });
+}
+
+bool variantsNeedWork(const QVariantList &list, bool typesMatter)
+{
+    return std::any_of(list.cbegin(), list.cend(), [typesMatter](const QVariant &v) { return needsWork(v, typesMatter); });
+}
+
+template <typename Entries> bool keysBorrowed(const Entries &entries)
+{
+    for (auto it = entries.cbegin(); it != entries.cend(); ++it) {
+        if (isBorrowed(it.key()))
+            return true;
+    }
+    return false;
+}
+
+template <typename Entries> bool entriesNeedWork(const Entries &entries, bool typesMatter)
+{
+    for (auto it = entries.cbegin(); it != entries.cend(); ++it) {
+        if (isBorrowed(it.key()) || needsWork(it.value(), typesMatter))
+            return true;
+    }
+    return false;
+}
+
+// Whether anything in \a value points at data it does not own, or (when
+// \a typesMatter: ownVariant() was asked to refuse the library's own types)
+// holds a type that is not built in. Looking is cheap; rebuilding a big map
+// is not.
+bool needsWork(const QVariant &value, bool typesMatter)
 {
     switch (value.metaType().id()) {
     case QMetaType::QString:
         return isBorrowed(*static_cast<const QString *>(value.constData()));
-    case QMetaType::QByteArray: {
-        const auto &b = *static_cast<const QByteArray *>(value.constData());
-        return !b.isNull() && !const_cast<QByteArray &>(b).data_ptr().isMutable(); // data_ptr() only reads here
-    }
+    case QMetaType::QByteArray:
+        return isBorrowed(*static_cast<const QByteArray *>(value.constData()));
     case QMetaType::QStringList:
-        for (const QString &s : *static_cast<const QStringList *>(value.constData())) {
-            if (isBorrowed(s))
-                return true;
-        }
-        return false;
+        return stringsNeedWork(*static_cast<const QStringList *>(value.constData()));
     case QMetaType::QVariantList:
-        for (const QVariant &v : *static_cast<const QVariantList *>(value.constData())) {
-            if (needsWork(v))
-                return true;
-        }
-        return false;
-    case QMetaType::QVariantMap: {
-        const auto &map = *static_cast<const QVariantMap *>(value.constData());
-        for (auto it = map.cbegin(); it != map.cend(); ++it) {
-            if (isBorrowed(it.key()) || needsWork(it.value()))
-                return true;
-        }
-        return false;
-    }
-    case QMetaType::QVariantHash: {
-        const auto &hash = *static_cast<const QVariantHash *>(value.constData());
-        for (auto it = hash.cbegin(); it != hash.cend(); ++it) {
-            if (isBorrowed(it.key()) || needsWork(it.value()))
-                return true;
-        }
-        return false;
-    }
+        return variantsNeedWork(*static_cast<const QVariantList *>(value.constData()), typesMatter);
+    case QMetaType::QVariantMap:
+        return entriesNeedWork(*static_cast<const QVariantMap *>(value.constData()), typesMatter);
+    case QMetaType::QVariantHash:
+        return entriesNeedWork(*static_cast<const QVariantHash *>(value.constData()), typesMatter);
     default:
-        return value.metaType().id() >= QMetaType::User;
+        return typesMatter && value.metaType().id() >= QMetaType::User;
     }
+}
+
+// The mend* functions write to a container that a look found something to
+// mend in (writing detaches a shared one): a big value that owns its data
+// costs a walk, never a copy.
+
+void mendStrings(QStringList &list)
+{
+    for (QString &s : list)
+        QHotReload::detail::takeOwnership(s);
+}
+
+bool mendVariants(QVariantList &list, const QString &libraryPath, QString *problem)
+{
+    for (QVariant &item : list) {
+        if (!ownVariant(item, libraryPath, problem))
+            return false;
+    }
+    return true;
+}
+
+template <typename Entries> bool mendEntries(Entries &entries, const QString &libraryPath, QString *problem)
+{
+    if (!keysBorrowed(entries)) {
+        // Only values to mend: in place.
+        for (auto it = entries.begin(); it != entries.end(); ++it) {
+            if (!ownVariant(it.value(), libraryPath, problem))
+                return false;
+        }
+        return true;
+    }
+    // A key cannot be changed in place: build the container anew.
+    Entries owned;
+    if constexpr (std::is_same_v<Entries, QVariantHash>)
+        owned.reserve(entries.size());
+    for (auto it = entries.cbegin(); it != entries.cend(); ++it) {
+        QString key = it.key();
+        QVariant item = it.value();
+        QHotReload::detail::takeOwnership(key);
+        if (!ownVariant(item, libraryPath, problem))
+            return false;
+        owned.insert(key, item);
+    }
+    entries = std::move(owned);
+    return true;
 }
 
 } // namespace
 
+void ownStrings(QStringList &list)
+{
+    if (stringsNeedWork(list))
+        mendStrings(list);
+}
+
+bool ownVariants(QVariantList &list, const QString &libraryPath, QString *problem)
+{
+    return !variantsNeedWork(list, refusesLibraryTypes(libraryPath, problem)) || mendVariants(list, libraryPath, problem);
+}
+
+bool ownEntries(QVariantMap &map, const QString &libraryPath, QString *problem)
+{
+    return !entriesNeedWork(map, refusesLibraryTypes(libraryPath, problem)) || mendEntries(map, libraryPath, problem);
+}
+
+bool ownEntries(QVariantHash &hash, const QString &libraryPath, QString *problem)
+{
+    return !entriesNeedWork(hash, refusesLibraryTypes(libraryPath, problem)) || mendEntries(hash, libraryPath, problem);
+}
+
 bool ownVariant(QVariant &value, const QString &libraryPath, QString *problem)
 {
     using namespace QHotReload::detail;
-    if (!needsWork(value))
-        return true;
+    const bool types = refusesLibraryTypes(libraryPath, problem);
     switch (value.metaType().id()) {
     case QMetaType::QString:
-        takeOwnership(*static_cast<QString *>(value.data()));
+        if (needsWork(value, types))
+            takeOwnership(*static_cast<QString *>(value.data()));
         return true;
     case QMetaType::QByteArray:
-        takeOwnership(*static_cast<QByteArray *>(value.data()));
+        if (needsWork(value, types))
+            takeOwnership(*static_cast<QByteArray *>(value.data()));
         return true;
+    // Look before writing: value.data() detaches a shared variant.
     case QMetaType::QStringList:
-        takeOwnership(*static_cast<QStringList *>(value.data()));
+        if (needsWork(value, types))
+            mendStrings(*static_cast<QStringList *>(value.data()));
         return true;
-    case QMetaType::QVariantList: {
-        auto &list = *static_cast<QVariantList *>(value.data());
-        for (QVariant &item : list) {
-            if (!ownVariant(item, libraryPath, problem))
-                return false;
-        }
-        return true;
-    }
+    case QMetaType::QVariantList:
+        return !needsWork(value, types) || mendVariants(*static_cast<QVariantList *>(value.data()), libraryPath, problem);
     case QMetaType::QVariantMap:
-    case QMetaType::QVariantHash: {
-        const bool isMap = value.metaType().id() == QMetaType::QVariantMap;
-        QVariantMap map;
-        QVariantHash hash;
-        const auto add = [&](QString key, QVariant item) {
-            takeOwnership(key);
-            if (!ownVariant(item, libraryPath, problem))
-                return false;
-            if (isMap)
-                map.insert(key, item);
-            else
-                hash.insert(key, item);
-            return true;
-        };
-        if (isMap) {
-            const QVariantMap in = value.toMap();
-            for (auto it = in.cbegin(); it != in.cend(); ++it) {
-                if (!add(it.key(), it.value()))
-                    return false;
-            }
-            value = map;
-        } else {
-            const QVariantHash in = value.toHash();
-            for (auto it = in.cbegin(); it != in.cend(); ++it) {
-                if (!add(it.key(), it.value()))
-                    return false;
-            }
-            value = hash;
-        }
-        return true;
-    }
+        return !needsWork(value, types) || mendEntries(*static_cast<QVariantMap *>(value.data()), libraryPath, problem);
+    case QMetaType::QVariantHash:
+        return !needsWork(value, types) || mendEntries(*static_cast<QVariantHash *>(value.data()), libraryPath, problem);
     default:
         break;
     }

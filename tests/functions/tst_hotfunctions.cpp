@@ -80,6 +80,7 @@ private Q_SLOTS:
     void callByName();
     void callByNameRefused_data();
     void callByNameRefused();
+    void returnedContainersOutliveTheirVersion();
 };
 
 void tst_HotFunctions::swapChangesWhatCallsReach()
@@ -238,6 +239,9 @@ void tst_HotFunctions::macroModules()
     QCOMPARE(hot_scoped::value(state), 1002);
     QCOMPARE(hot_game::value(state), 1002);
     QCOMPARE(hot_game::step.name(), "game::step");
+    // The macros stringize "::game::step" and "::answer"; names are shown without the "::".
+    QCOMPARE(hot_scoped::step.name(), "game::step");
+    QCOMPARE(hot_global::answer.name(), "answer");
 
     // Three modules, each with its library watching the same file.
     QHotLibrary *const libs[] = {hot_game::hotModule().library(), hot_global::hotModule().library(),
@@ -507,6 +511,53 @@ void tst_HotFunctions::callByNameRefused()
     // Nothing broken: the next good call answers and clears the error.
     QCOMPARE(lib.call(QStringLiteral("add"), {2, 3}), QVariant(5));
     QVERIFY(lib.errorString().isEmpty());
+}
+
+// A QVariantMap or QVariantHash a hot function returns may hold the library's
+// string literals, as keys or values, nested: the callable copies them off
+// before the version can be unloaded. Reading them after the swap (the old
+// copy unmapped) would crash otherwise, and ASan would see it.
+void tst_HotFunctions::returnedContainersOutliveTheirVersion()
+{
+    struct Module
+    {
+        explicit Module(const char *path) : module(path) {}
+        ~Module() { delete module.library(); }
+        QHotModule module;
+        QHotFunction<decltype(::record)> record{module, "record"};
+        QHotFunction<decltype(::table)> table{module, "table"};
+    };
+    WatchedLibrary file(V1);
+    QVERIFY(file.isValid());
+    Module m(file.path8());
+    LOAD_OR_FAIL(m);
+    QHotLibrary *lib = m.module.library();
+    QSignalSpy reloaded(lib, &QHotLibrary::reloaded);
+
+    const QVariantMap record = m.record();
+    const QVariantHash table = m.table(100); // keys the library made, literal values: mended in place
+    QCOMPARE(record.value(QStringLiteral("version")).toInt(), 1);
+
+    QVERIFY(file.replaceLikeLd(V2));
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, Timeout);
+    QCOMPARE(m.record().value(QStringLiteral("version")).toInt(), 2);
+
+    // v1 is unloaded; everything it returned still reads.
+    QCOMPARE(record.keys(), (QStringList{QStringLiteral("bytes"), QStringLiteral("hash"), QStringLiteral("list"),
+                                         QStringLiteral("text"), QStringLiteral("version")}));
+    QCOMPARE(record.value(QStringLiteral("text")).toString(), QStringLiteral("a literal of the game library"));
+    QCOMPARE(record.value(QStringLiteral("bytes")).toByteArray(), QByteArray("literal bytes"));
+    const QVariantList list = record.value(QStringLiteral("list")).toList();
+    QCOMPARE(list.size(), 2);
+    QCOMPARE(list.at(0).toString(), QStringLiteral("first"));
+    QCOMPARE(list.at(1).toStringList(), (QStringList{QStringLiteral("second"), QStringLiteral("third")}));
+    QCOMPARE(record.value(QStringLiteral("hash")).toHash().value(QStringLiteral("inner")).toString(),
+             QStringLiteral("nested literal"));
+    QCOMPARE(table.size(), 100);
+    for (auto it = table.cbegin(); it != table.cend(); ++it) {
+        QVERIFY(it.key().startsWith(QLatin1String("key")));
+        QCOMPARE(it.value().toString(), QStringLiteral("a literal value"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_HotFunctions)
