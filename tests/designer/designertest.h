@@ -9,6 +9,7 @@
 #include "widgetstest.h"
 
 #include <QtCore/QDir>
+#include <QtTest/QTest>
 
 namespace QHotDesignerTest {
 
@@ -29,6 +30,16 @@ private:
 inline QString directoryOf(const QString &file)
 {
     return QFileInfo(file).absolutePath();
+}
+
+//! The plugin's classes and the include each names, as a test's data rows.
+inline void addWidgetRows()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("includeFile");
+    QTest::newRow("QHotWidget") << QStringLiteral("QHotWidget") << QStringLiteral("<QHotReload/QHotWidget>");
+    QTest::newRow("QHotReloadIndicator")
+            << QStringLiteral("QHotReloadIndicator") << QStringLiteral("<QHotReload/QHotReloadIndicator>");
 }
 
 } // namespace QHotDesignerTest

@@ -151,11 +151,7 @@ void tst_DesignerPlugin::metaData()
 
 void tst_DesignerPlugin::interfaces_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::addColumn<QString>("includeFile");
-    QTest::newRow("QHotWidget") << QStringLiteral("QHotWidget") << QStringLiteral("<QHotReload/QHotWidget>");
-    QTest::newRow("QHotReloadIndicator")
-            << QStringLiteral("QHotReloadIndicator") << QStringLiteral("<QHotReload/QHotReloadIndicator>");
+    addWidgetRows();
 }
 
 void tst_DesignerPlugin::interfaces()
