@@ -4,40 +4,12 @@
 #include <QHotReload/QHotReloadIndicator>
 #include <QHotReload/QHotWidget>
 
-#include <QtCore/QLoggingCategory>
-#include <QtCore/QMetaProperty>
 #include <QtCore/QSize>
 #include <QtGui/QIcon>
-
-Q_LOGGING_CATEGORY(lcDesigner, "qhotreload.designer", QtWarningMsg)
 
 namespace QHotReload::Designer {
 
 namespace {
-
-// QHotWidget's switch for form editors: libraryFile is kept and shown, never
-// loaded. Looked up by name so that this plugin also builds against a
-// QHotReload::Widgets that does not have it yet; then, and only then, a
-// QHotWidget in Designer loads its library like in the application.
-constexpr char PreviewOnlyProperty[] = "previewOnly";
-
-bool setPreviewOnly(QHotWidget *widget)
-{
-    const QMetaObject &mo = QHotWidget::staticMetaObject;
-    const int index = mo.indexOfProperty(PreviewOnlyProperty);
-    if (index < 0 || !mo.property(index).isWritable()) {
-        static bool warned = false;
-        if (!warned) {
-            warned = true;
-            qCWarning(lcDesigner, "QHotWidget has no writable property '%s' in this build of "
-                                  "QHotReload::Widgets: a QHotWidget on a form loads its libraryFile "
-                                  "inside Designer",
-                      PreviewOnlyProperty);
-        }
-        return false;
-    }
-    return mo.property(index).write(widget, true);
-}
 
 // The string properties of a QHotWidget are file and function names, never
 // text for translators: notr keeps uic from wrapping them in tr().
@@ -71,9 +43,11 @@ QWidget *createHotWidget(QWidget *parent, bool inDesigner)
 {
     auto *widget = new QHotWidget(parent);
     // Before Designer writes the form's libraryFile into it: loading would run
-    // the application's code inside Designer.
+    // the application's code inside Designer, built against the application's
+    // Qt and able to crash Designer with the unsaved form. The preview names
+    // the factory and the library instead.
     if (inDesigner)
-        setPreviewOnly(widget);
+        widget->setPreviewOnly(true);
     return widget;
 }
 

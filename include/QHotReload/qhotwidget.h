@@ -60,6 +60,7 @@ class QHOTRELOAD_WIDGETS_EXPORT QHotWidget : public QWidget
     Q_PROPERTY(QHotLibrary *library READ library NOTIFY libraryChanged)
     Q_PROPERTY(QWidget *widget READ widget NOTIFY widgetChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+    Q_PROPERTY(bool previewOnly READ isPreviewOnly WRITE setPreviewOnly NOTIFY previewOnlyChanged DESIGNABLE false)
 
 public:
     //! The factory's signature.
@@ -117,6 +118,16 @@ public:
     */
     QVariantMap savedProperties() const;
 
+    /*!
+        For form editors (the Qt Designer plugin sets it): while true,
+        libraryFile is never loaded and no factory is called; a placeholder
+        names the factory and the library file this widget will host. Turning
+        it on drops the library this widget loaded itself; turning it off loads
+        libraryFile. Default false.
+    */
+    bool isPreviewOnly() const;
+    void setPreviewOnly(bool previewOnly);
+
 public Q_SLOTS:
     /*!
         Saves the child's properties, deletes it and asks the factory for a new
@@ -131,6 +142,7 @@ Q_SIGNALS:
     //! The child was replaced, deleted or made; widget() tells which.
     void widgetChanged();
     void errorStringChanged();
+    void previewOnlyChanged();
 
 private:
     Q_DECLARE_PRIVATE(QHotWidget)

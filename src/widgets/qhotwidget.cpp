@@ -33,6 +33,7 @@ public:
     void versionGone();
     void showPlaceholder(const QString &text, bool isError);
     void setError(const QString &error, bool warn = true);
+    void showPreview();
     QString libraryPath() const;
 
     // Library signals.
@@ -61,6 +62,7 @@ public:
     QVariantMap saved;
     bool waitingForSwap = false;            // child deleted at aboutToReload, not made again yet
     QString error;
+    bool previewOnly = false;
 };
 
 QHotWidgetPrivate::QHotWidgetPrivate(QHotWidget *q)
@@ -155,11 +157,24 @@ void QHotWidgetPrivate::detach()
     connections.clear();
 }
 
+void QHotWidgetPrivate::showPreview()
+{
+    const QString notSet = QStringLiteral("(not set)");
+    showPlaceholder(QStringLiteral("QHotWidget\nfactory: %1\nlibrary: %2\n(made when the application runs)")
+                            .arg(factoryName.isEmpty() ? notSet : factoryName,
+                                 libraryFile.isEmpty() ? notSet : libraryFile),
+                    false);
+}
+
 void QHotWidgetPrivate::create()
 {
     Q_Q(QHotWidget);
     if (child)
         return;
+    if (previewOnly) {
+        showPreview();
+        return;
+    }
     if (!library) {
         showPlaceholder(error, !error.isEmpty());
         return;
@@ -401,7 +416,10 @@ void QHotWidget::setLibraryFile(const QString &fileName)
     if (fileName == d->libraryFile)
         return;
     d->libraryFile = fileName;
-    d->setLibrary(fileName.isEmpty() ? nullptr : new QHotLibrary(fileName, this), true);
+    if (d->previewOnly)
+        d->showPreview();
+    else
+        d->setLibrary(fileName.isEmpty() ? nullptr : new QHotLibrary(fileName, this), true);
     Q_EMIT libraryFileChanged();
 }
 
@@ -455,6 +473,31 @@ QVariantMap QHotWidget::savedProperties() const
 {
     Q_D(const QHotWidget);
     return d->saved;
+}
+
+bool QHotWidget::isPreviewOnly() const
+{
+    Q_D(const QHotWidget);
+    return d->previewOnly;
+}
+
+void QHotWidget::setPreviewOnly(bool previewOnly)
+{
+    Q_D(QHotWidget);
+    if (previewOnly == d->previewOnly)
+        return;
+    d->previewOnly = previewOnly;
+    if (previewOnly) {
+        if (d->ownedLibrary)
+            d->setLibrary(nullptr, true);
+        d->destroyChild();
+        d->showPreview();
+    } else if (!d->libraryFile.isEmpty()) {
+        d->setLibrary(new QHotLibrary(d->libraryFile, this), true);
+    } else {
+        d->create();
+    }
+    Q_EMIT previewOnlyChanged();
 }
 
 void QHotWidget::recreate()

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void unloadDeletesChildFirst();
     void libraryDestroyedFirst();
     void promotedInUiFile();
+    void previewOnlyLoadsNothing();
 };
 
 void tst_QHotWidget::keepsPropertiesAcrossSwap()
@@ -356,6 +357,43 @@ void tst_QHotWidget::promotedInUiFile()
     QVERIFY(file.replaceLikeLd(fixturePath(QHOT_FIXTURE_WIDGETS_PANEL_V2)));
     QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, Timeout);
     QCOMPARE(versionOf(hot->widget()), 2);
+}
+
+void tst_QHotWidget::previewOnlyLoadsNothing()
+{
+    // What a form editor does: preview first, then the properties from the form.
+    WatchedLibrary file(fixturePath(QHOT_FIXTURE_WIDGETS_PANEL_V1));
+    QVERIFY(file.isValid());
+    QHotWidget hot;
+    QSignalSpy previewChanged(&hot, &QHotWidget::previewOnlyChanged);
+    hot.setPreviewOnly(true);
+    QCOMPARE(previewChanged.count(), 1);
+    hot.setFactory(QStringLiteral("fixture::createPanel"));
+    hot.setLibraryFile(file.path());
+    hot.show();
+
+    QVERIFY(hot.isPreviewOnly());
+    QVERIFY2(!hot.library(), "a preview loads no library");
+    QVERIFY(!hot.widget());
+    QVERIFY(!hasLibraryObject(&hot));
+    const QString preview = placeholderText(hot);
+    QVERIFY2(preview.contains(QStringLiteral("fixture::createPanel")), qPrintable(preview));
+    QVERIFY2(preview.contains(file.path()), qPrintable(preview));
+
+    // Out of preview: the library is loaded and the widget made.
+    hot.setPreviewOnly(false);
+    QCOMPARE(previewChanged.count(), 2);
+    QVERIFY(hot.library());
+    QVERIFY2(hot.widget(), qPrintable(hot.errorString()));
+    QCOMPARE(versionOf(hot.widget()), 1);
+
+    // Back into preview: the widget and the library it loaded itself go.
+    QPointer<QHotLibrary> loaded = hot.library();
+    hot.setPreviewOnly(true);
+    QVERIFY(!hot.widget());
+    QVERIFY(!hot.library());
+    QTRY_VERIFY_WITH_TIMEOUT(loaded.isNull(), Timeout);
+    QVERIFY(placeholderText(hot).contains(QStringLiteral("fixture::createPanel")));
 }
 
 QTEST_MAIN(tst_QHotWidget)
