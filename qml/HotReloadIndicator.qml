@@ -4,8 +4,10 @@ import QHotReload
 
 /*!
     A one-line status of a HotLibrary: a coloured dot and HotReloadStatus.text
-    ("watching liblogic.so (v1)", "reloaded v2 in 3 ms", "refused: …"). A
-    click shows the full text (HotReloadStatus.details) and hides it again.
+    ("watching liblogic.so (v1)", "reloaded v2 in 3 ms", "refused: …"), and,
+    with a builder, its builds ("building liblogic.so…", "build failed: …"
+    with the compiler's first error). A click shows the full text
+    (HotReloadStatus.details: a failed build's whole output) and hides it again.
     With autoHideDelay > 0 it fades out that long after a success and comes
     back at the next change; failures stay until the next change.
     Built from QtQuick alone.
@@ -15,6 +17,8 @@ Item {
 
     //! The library shown.
     property HotLibrary library
+    //! The HotBuilder (QHotBuilder) whose builds are shown; none by default.
+    property HotBuilder builder
     //! Hide this many ms after a success; 0 (the default): never.
     property int autoHideDelay: 0
     //! Whether the full text is shown (toggled by a click).
@@ -37,6 +41,7 @@ Item {
     HotReloadStatus {
         id: statusObject
         library: root.library
+        builder: root.builder
         onTextChanged: {
             root.hidden = false
             if (root.autoHideDelay > 0 && statusObject.ok)
@@ -75,8 +80,10 @@ Item {
                 switch (statusObject.state) {
                 case HotReloadStatus.Reloaded: return "#3cb371"
                 case HotReloadStatus.Watching: return "#8fbc8f"
-                case HotReloadStatus.Reloading: return "#f0ad4e"
+                case HotReloadStatus.Reloading:
+                case HotReloadStatus.Building: return "#f0ad4e"
                 case HotReloadStatus.Refused:
+                case HotReloadStatus.BuildFailed:
                 case HotReloadStatus.NotLoaded: return "#e05a4f"
                 default: return "#909090"
                 }

@@ -11,30 +11,32 @@
 #include <functional>
 #include <utility>
 
-// The HotLibrary that a HotCall or a HotReloadStatus follows, with the
-// connections made to it: all dropped together when another library is set,
-// when the follower goes, or when the library is destroyed (then only its
-// QObject part is left, and it must not be called again).
-class QHotQmlFollowedLibrary
+// The object (a HotLibrary, a HotBuilder) that a HotCall or a
+// HotReloadStatus follows, with the connections made to it: all dropped
+// together when another one is set, when the follower goes, or when the
+// followed object is destroyed (then only its QObject part is left, and it
+// must not be called again).
+template <typename T>
+class QHotQmlFollowed
 {
 public:
-    QHotQmlFollowedLibrary() = default;
-    ~QHotQmlFollowedLibrary() { drop(); }
-    Q_DISABLE_COPY_MOVE(QHotQmlFollowedLibrary)
+    QHotQmlFollowed() = default;
+    ~QHotQmlFollowed() { drop(); }
+    Q_DISABLE_COPY_MOVE(QHotQmlFollowed)
 
-    QHotQmlLibrary *get() const { return m_library; }
-    QHotQmlLibrary *operator->() const { return m_library; }
+    T *get() const { return m_object; }
+    T *operator->() const { return m_object; }
 
-    // Follows \a library (nullptr: none); \a gone runs on \a receiver's
+    // Follows \a object (nullptr: none); \a gone runs on \a receiver's
     // behalf once it is destroyed. Returns false if it was followed already.
-    bool follow(QHotQmlLibrary *library, QObject *receiver, std::function<void()> gone)
+    bool follow(T *object, QObject *receiver, std::function<void()> gone)
     {
-        if (library == m_library)
+        if (object == m_object)
             return false;
         drop();
-        m_library = library;
-        if (library) {
-            m_connections << QObject::connect(library, &QObject::destroyed, receiver, [this, gone = std::move(gone)] {
+        m_object = object;
+        if (object) {
+            m_connections << QObject::connect(object, &QObject::destroyed, receiver, [this, gone = std::move(gone)] {
                 drop();
                 gone();
             });
@@ -42,8 +44,8 @@ public:
         return true;
     }
 
-    // Keeps \a connection (to the followed library) to drop it with the rest.
-    QHotQmlFollowedLibrary &operator<<(const QMetaObject::Connection &connection)
+    // Keeps \a connection (to the followed object) to drop it with the rest.
+    QHotQmlFollowed &operator<<(const QMetaObject::Connection &connection)
     {
         m_connections << connection;
         return *this;
@@ -55,11 +57,13 @@ private:
         for (const QMetaObject::Connection &connection : std::as_const(m_connections))
             QObject::disconnect(connection);
         m_connections.clear();
-        m_library = nullptr;
+        m_object = nullptr;
     }
 
-    QPointer<QHotQmlLibrary> m_library;
+    QPointer<T> m_object;
     QList<QMetaObject::Connection> m_connections;
 };
+
+using QHotQmlFollowedLibrary = QHotQmlFollowed<QHotQmlLibrary>;
 
 #endif // QHOTRELOAD_QML_FOLLOWEDLIBRARY_P_H

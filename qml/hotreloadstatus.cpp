@@ -56,6 +56,38 @@ void QHotQmlReloadStatus::setLibrary(QHotQmlLibrary *library)
     gone();
 }
 
+QHotBuilder *QHotQmlReloadStatus::builder() const
+{
+    return m_builder.get();
+}
+
+void QHotQmlReloadStatus::setBuilder(QHotBuilder *builder)
+{
+    const auto gone = [this] {
+        if (m_state == Building || m_state == BuildFailed)
+            takeLibraryState();
+        Q_EMIT builderChanged();
+    };
+    if (!m_builder.follow(builder, this, gone))
+        return;
+    if (builder) {
+        m_builder << connect(builder, &QHotBuilder::buildStarted, this, &QHotQmlReloadStatus::onBuildStarted)
+                  << connect(builder, &QHotBuilder::buildFinished, this, &QHotQmlReloadStatus::onBuildFinished)
+                  << connect(builder, &QHotBuilder::buildFailed, this, &QHotQmlReloadStatus::onBuildFailed);
+        // Set while a build runs, or after one failed: that is the news.
+        if (builder->state() == QHotBuilder::Building) {
+            onBuildStarted();
+        } else if (builder->state() == QHotBuilder::Failed) {
+            onBuildFailed(builder->firstError(), builder->output());
+        } else if (m_state == Building || m_state == BuildFailed) {
+            takeLibraryState();
+        }
+    } else if (m_state == Building || m_state == BuildFailed) {
+        takeLibraryState();
+    }
+    Q_EMIT builderChanged();
+}
+
 QHotQmlReloadStatus::State QHotQmlReloadStatus::state() const
 {
     return m_state;
@@ -96,7 +128,10 @@ void QHotQmlReloadStatus::setState(State state, const QString &text, const QStri
 
 QString QHotQmlReloadStatus::shownName() const
 {
-    return m_library.get() ? QFileInfo(m_library.get()->fileName()).fileName() : QString();
+    if (m_library.get())
+        return QFileInfo(m_library.get()->fileName()).fileName();
+    // A status that follows only a builder names what it builds.
+    return m_builder.get() ? m_builder->target() : QString();
 }
 
 void QHotQmlReloadStatus::takeLibraryState()
@@ -162,4 +197,36 @@ void QHotQmlReloadStatus::onStateRestoreFailed(const QString &reason)
 {
     // Emitted during the swap, before reloaded(): told with what follows.
     m_restoreFailure = reason;
+}
+
+void QHotQmlReloadStatus::onBuildStarted()
+{
+    if (m_state != Building) {
+        m_stateBeforeBuild = m_state;
+        m_textBeforeBuild = m_text;
+        m_detailsBeforeBuild = m_details;
+    }
+    const QString what = m_library.get() ? m_library->fileName() : shownName();
+    setState(Building, QStringLiteral("building %1…").arg(shownName()),
+             QStringLiteral("A build of %1 is running; the loaded version keeps running.").arg(what));
+}
+
+void QHotQmlReloadStatus::onBuildFinished(bool ok)
+{
+    // A failure came with buildFailed(); a reload that landed during the
+    // build has replaced Building already.
+    if (!ok || m_state != Building)
+        return;
+    if (m_stateBeforeBuild == BuildFailed)
+        takeLibraryState(); // this build went through: the old failure is over
+    else
+        setState(m_stateBeforeBuild, m_textBeforeBuild, m_detailsBeforeBuild);
+}
+
+void QHotQmlReloadStatus::onBuildFailed(const QString &firstError, const QString &fullOutput)
+{
+    QString full = fullOutput.trimmed().isEmpty() ? firstError : fullOutput.trimmed();
+    if (m_library.get() && m_library->isLoaded())
+        full += QStringLiteral("\nThe running version (v%1) keeps running.").arg(m_library->version());
+    setState(BuildFailed, QStringLiteral("build failed: %1").arg(oneLine(firstError)), full);
 }

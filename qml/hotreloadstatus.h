@@ -7,6 +7,8 @@
 #include "hotlibrary.h"
 #include "followedlibrary_p.h"
 
+#include <QHotReload/qhotbuilder.h>
+
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QString>
@@ -24,16 +26,25 @@
       \li \c Watching: loaded, waiting for a rebuild;
       \li \c Reloading: a new version passed its checks and is being swapped in;
       \li \c Reloaded: a new version went live (\l lastReloadMs: the swap's duration);
-      \li \c Refused: a new version was refused; the old one keeps running.
+      \li \c Refused: a new version was refused; the old one keeps running;
+      \li \c Building: the \l builder's build is running (the loaded version
+          keeps running);
+      \li \c BuildFailed: the \l builder's last build failed: \l text has the
+          compiler's first error line, \l details all the build printed. It
+          lasts until the next build starts or a new version goes live.
     \endlist
-    \l text is a one-line summary ("reloaded v3 in 4 ms", "refused: …"),
-    \l details the full text (a refusal's whole reason).
+    \l text is a one-line summary ("reloaded v3 in 4 ms", "refused: …",
+    "building liblogic.so…", "build failed: logic.cpp:12:5: error: …"),
+    \l details the full text (a refusal's whole reason, a build's output).
+    When a build succeeds the state is what it was before it started, until
+    the library takes the new version (\c Reloading, \c Reloaded).
 */
 class QHOTRELOAD_QML_EXPORT QHotQmlReloadStatus : public QObject
 {
     Q_OBJECT
     QML_NAMED_ELEMENT(HotReloadStatus)
     Q_PROPERTY(QHotQmlLibrary *library READ library WRITE setLibrary NOTIFY libraryChanged)
+    Q_PROPERTY(QHotBuilder *builder READ builder WRITE setBuilder NOTIFY builderChanged)
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(bool ok READ isOk NOTIFY stateChanged)
     Q_PROPERTY(QString text READ text NOTIFY textChanged)
@@ -41,7 +52,7 @@ class QHOTRELOAD_QML_EXPORT QHotQmlReloadStatus : public QObject
     Q_PROPERTY(int lastReloadMs READ lastReloadMs NOTIFY textChanged)
 
 public:
-    enum State { Idle, NotLoaded, Watching, Reloading, Reloaded, Refused };
+    enum State { Idle, NotLoaded, Watching, Reloading, Reloaded, Refused, Building, BuildFailed };
     Q_ENUM(State)
 
     explicit QHotQmlReloadStatus(QObject *parent = nullptr);
@@ -51,6 +62,14 @@ public:
     QHotQmlLibrary *library() const;
     //! Follows \a library; the state is taken from it at once.
     void setLibrary(QHotQmlLibrary *library);
+
+    //! The HotBuilder (QHotBuilder) whose builds are shown (not owned), or nullptr (also once it is destroyed).
+    QHotBuilder *builder() const;
+    /*!
+        Shows the builds of \a builder: a build running or failed now is shown
+        at once. Without a builder (the default) there are no build states.
+    */
+    void setBuilder(QHotBuilder *builder);
 
     State state() const;
     //! True in Watching and Reloaded: the library's newest code is what runs.
@@ -62,6 +81,7 @@ public:
 
 Q_SIGNALS:
     void libraryChanged();
+    void builderChanged();
     void stateChanged();
     void textChanged();
 
@@ -72,9 +92,17 @@ private:
     void onReloaded();
     void onReloadFailed(const QString &reason);
     void onStateRestoreFailed(const QString &reason);
+    void onBuildStarted();
+    void onBuildFinished(bool ok);
+    void onBuildFailed(const QString &firstError, const QString &fullOutput);
     QString shownName() const;
 
     QHotQmlFollowedLibrary m_library;
+    QHotQmlFollowed<QHotBuilder> m_builder;
+    // What was shown when a build started: shown again when it succeeds.
+    State m_stateBeforeBuild = Idle;
+    QString m_textBeforeBuild;
+    QString m_detailsBeforeBuild;
     State m_state = Idle;
     QString m_text;
     QString m_details;

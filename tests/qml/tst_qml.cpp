@@ -4,7 +4,11 @@
 
 #include "testutil.h"
 
+#include <QHotReload/QHotBuilder>
+
+#include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSaveFile>
 #include <QtCore/QScopedPointer>
 
 #include <memory>
@@ -49,6 +53,71 @@ const QByteArray AppQml = appQml("QtQml", "QtObject", R"(
     }
 )");
 
+// Build on save: the fixture library qml_build_answer (answer() returns 1),
+// rebuilt in this build tree by a HotBuilder configured in QML alone.
+const QString BuildSource = QStringLiteral(QHOT_QML_BUILD_SOURCE);
+const QByteArray BuilderQml = appQml("QtQuick", "Item", R"(
+    property HotBuilder builder: HotBuilder {
+        target: "qml_build_answer"
+        buildDirectory: ")" QHOT_QML_BUILD_DIR R"("
+        config: ")" QHOT_QML_BUILD_CONFIG R"("
+        cmakeCommand: ")" QHOT_QML_CMAKE R"("
+        sources: [")" QHOT_QML_BUILD_SOURCE R"("]
+        enabled: true
+    }
+    property HotCall answer: HotCall { library: root.lib; name: "answer" }
+    function callAnswer() { return lib.call("answer") }
+    property HotReloadIndicator indicator: HotReloadIndicator {
+        parent: root; library: root.lib; builder: root.builder
+    }
+)");
+
+// A build takes seconds on a loaded 2-core machine; these only bound a hang.
+constexpr int BuildTimeout = 120000;
+constexpr int ReloadTimeout = 10000;
+
+// The fixture's source with its answer() returning \a body instead of 1.
+QByteArray buildSource(const QByteArray &body)
+{
+    return readFile(QStringLiteral(QHOT_QML_BUILD_ORIGINAL)).replace("return 1;", body);
+}
+
+// Saves \a content as an editor does (a new file renamed over the old one).
+bool saveSource(const QByteArray &content)
+{
+    QSaveFile file(BuildSource);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit();
+}
+
+// The states a HotReloadStatus went through, with its text in each.
+class StatusLog : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit StatusLog(QObject *status) : m_status(status)
+    {
+        connect(status, SIGNAL(textChanged()), this, SLOT(record()));
+    }
+    int state() const { return m_status->property("state").toInt(); }
+    QString text() const { return m_status->property("text").toString(); }
+    QList<int> states;
+    QStringList texts;
+
+public Q_SLOTS:
+    void record()
+    {
+        states << state();
+        texts << text();
+    }
+
+private:
+    QObject *m_status;
+};
+
+// HotReloadStatus.State
+enum { Watching = 2, Reloaded = 4, Building = 6, BuildFailed = 7 };
+
 } // namespace
 
 class tst_Qml : public QObject
@@ -67,6 +136,9 @@ private Q_SLOTS:
     void sourceIsResolvedAgainstTheDocument();
     void nonLocalSourceIsRefused();
     void indicatorShowsStatus();
+    void builderShowsBuilds();
+    void builderFromCpp();
+    void cleanupTestCase();
 
 private:
     // Creates \a qml with `file` set to m_path (game v1); m_root and m_lib are its root and `lib`.
@@ -379,6 +451,117 @@ void tst_Qml::indicatorShowsStatus()
     QVERIFY(indicator->setProperty("expanded", false));
     QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")),
              qPrintable(text->property("text").toString()));
+}
+
+void tst_Qml::builderShowsBuilds()
+{
+    // The library as the fixture has it: answer() returns 1.
+    QVERIFY(saveSource(buildSource("return 1;")));
+    QProcess build;
+    build.setProcessChannelMode(QProcess::MergedChannels);
+    QStringList arguments{QStringLiteral("--build"), QStringLiteral(QHOT_QML_BUILD_DIR),
+                          QStringLiteral("--target"), QStringLiteral("qml_build_answer")};
+    if (!QByteArray(QHOT_QML_BUILD_CONFIG).isEmpty())
+        arguments << QStringLiteral("--config") << QStringLiteral(QHOT_QML_BUILD_CONFIG);
+    build.start(QStringLiteral(QHOT_QML_CMAKE), arguments);
+    QVERIFY(build.waitForFinished(BuildTimeout));
+    QVERIFY2(build.exitCode() == 0, build.readAll().constData());
+
+    m_root = create(BuilderQml, QStringLiteral(QHOT_QML_BUILD_LIBRARY));
+    m_lib = child(m_root, "lib");
+    QVERIFY(m_root && m_lib);
+    QVERIFY2(m_lib->property("loaded").toBool(), qPrintable(m_lib->property("errorString").toString()));
+    QObject *builder = child(m_root, "builder");
+    QObject *answer = child(m_root, "answer");
+    QObject *indicator = child(m_root, "indicator");
+    QVERIFY(builder && answer && indicator);
+    QVERIFY(builder->inherits("QHotBuilder"));
+    QVERIFY(builder->property("enabled").toBool());
+    QObject *status = child(indicator, "status");
+    auto *text = indicator->findChild<QObject *>(QStringLiteral("qhotreload-indicator-text"));
+    QVERIFY(status && text);
+    QCOMPARE(answer->property("value").toInt(), 1);
+    StatusLog log(status);
+    QCOMPARE(log.state(), int(Watching));
+
+    // A good edit, saved: the builder builds, the library takes the new version.
+    QSignalSpy finished(builder, SIGNAL(buildFinished(bool,int)));
+    QVERIFY(saveSource(buildSource("return 2;")));
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY2(finished.first().first().toBool(), qPrintable(builder->property("output").toString()));
+    QVERIFY2(log.texts.contains(QStringLiteral("building %1…").arg(QFileInfo(QStringLiteral(QHOT_QML_BUILD_LIBRARY)).fileName())),
+             qPrintable(log.texts.join(QLatin1String(" | "))));
+    QTRY_COMPARE_WITH_TIMEOUT(log.state(), int(Reloaded), ReloadTimeout);
+    QCOMPARE(log.states.value(0), int(Building));
+    QVERIFY2(!log.states.contains(BuildFailed), qPrintable(log.texts.join(QLatin1String(" | "))));
+    QTRY_COMPARE(answer->property("value").toInt(), 2);
+    const int version = m_lib->property("version").toInt();
+    QCOMPARE(version, 2);
+    QCOMPARE(builder->property("buildCount").toInt(), 1);
+    QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")),
+             qPrintable(text->property("text").toString()));
+
+    // A broken edit: the compiler's first error is shown, the old code answers.
+    log.states.clear();
+    log.texts.clear();
+    finished.clear();
+    QVERIFY(saveSource(buildSource("return 2 +;")));
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY(!finished.first().first().toBool());
+    QCOMPARE(log.states, (QList<int>{Building, BuildFailed}));
+    const QString failed = log.text();
+    QVERIFY2(failed.startsWith(QStringLiteral("build failed: ")) && failed.contains(QStringLiteral("buildanswer.cpp"))
+                     && failed.contains(QStringLiteral("error")),
+             qPrintable(failed));
+    QCOMPARE(failed, QStringLiteral("build failed: ") + builder->property("firstError").toString());
+    QCOMPARE(text->property("text").toString(), failed);
+    const QString details = status->property("details").toString();
+    QVERIFY2(details.contains(QStringLiteral("buildanswer.cpp")) && details.contains(QStringLiteral("(v2) keeps running")),
+             qPrintable(details));
+    QVERIFY(!status->property("ok").toBool());
+    QCOMPARE(m_lib->property("version").toInt(), version);
+    QCOMPARE(answer->property("value").toInt(), 2);
+    QVariant called;
+    QVERIFY(QMetaObject::invokeMethod(m_root, "callAnswer", Q_RETURN_ARG(QVariant, called)));
+    QCOMPARE(called.toInt(), 2);
+
+    // Fixed (and back to the fixture's code): built and live again.
+    finished.clear();
+    QVERIFY(saveSource(buildSource("return 1;")));
+    QVERIFY(finished.wait(BuildTimeout));
+    QTRY_COMPARE_WITH_TIMEOUT(log.state(), int(Reloaded), ReloadTimeout);
+    QTRY_COMPARE(answer->property("value").toInt(), 1);
+}
+
+void tst_Qml::builderFromCpp()
+{
+    // A QHotBuilder made in C++ (as QHOT_BUILD_INFO gives it) is a HotBuilder in QML.
+    QObject *root = create(appQml("QtQml", "QtObject", R"(
+    property HotBuilder builder
+    property HotReloadStatus status: HotReloadStatus { library: root.lib; builder: root.builder }
+)"), m_path);
+    QVERIFY(root);
+    QObject *status = child(root, "status");
+    QHotBuilder builder(QHotBuildInfo{QStringLiteral("nothing"), m_dir->filePath(QStringLiteral("build")), QString(),
+                                      {}, m_dir->filePath(QStringLiteral("no-such-cmake"))});
+    QVERIFY(root->setProperty("builder", QVariant::fromValue<QObject *>(&builder)));
+    QCOMPARE(child(status, "builder"), &builder);
+    QCOMPARE(status->property("state").toInt(), int(Watching));
+
+    QSignalSpy finished(&builder, &QHotBuilder::buildFinished);
+    builder.build();
+    QVERIFY(finished.wait(BuildTimeout));
+    QCOMPARE(status->property("state").toInt(), int(BuildFailed));
+    QVERIFY2(status->property("text").toString().contains(QStringLiteral("no-such-cmake")),
+             qPrintable(status->property("text").toString()));
+    QCOMPARE(child(root, "lib")->property("version").toInt(), 1);
+}
+
+void tst_Qml::cleanupTestCase()
+{
+    // The build tree keeps the fixture's own code, whatever happened above.
+    m_engine.reset();
+    saveSource(buildSource("return 1;"));
 }
 
 QTEST_MAIN(tst_Qml)
