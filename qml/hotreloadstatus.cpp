@@ -228,5 +228,8 @@ void QHotQmlReloadStatus::onBuildFailed(const QString &firstError, const QString
     QString full = fullOutput.trimmed().isEmpty() ? firstError : fullOutput.trimmed();
     if (m_library.get() && m_library->isLoaded())
         full += QStringLiteral("\nThe running version (v%1) keeps running.").arg(m_library->version());
-    setState(BuildFailed, QStringLiteral("build failed: %1").arg(oneLine(firstError)), full);
+    // Not shortened as a refusal is: the line ends with what the compiler
+    // says is wrong (an item elides it to its width instead).
+    setState(BuildFailed,
+             QStringLiteral("build failed: %1").arg(firstError.section(QLatin1Char('\n'), 0, 0).trimmed()), full);
 }

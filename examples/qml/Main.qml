@@ -8,6 +8,10 @@ Window {
 
     // The hot library's file, given by main.cpp (the build's path).
     required property string libraryFile
+    // Build on save, set up by main.cpp from QHOT_BUILD_INFO(qml_logic). A
+    // QML-only app writes one itself: HotBuilder { target: "qml_logic";
+    // buildDirectory: "…"; sources: ["…/logic.cpp"]; enabled: true }.
+    property HotBuilder builder
     // The app's own state: it lives here, not in the library, so it survives every reload.
     property int counter: 0
     // Advance the counter every second (the scripted demo calls advance() itself).
@@ -77,6 +81,7 @@ Window {
     HotReloadIndicator {
         objectName: "indicator"
         library: logic
+        builder: window.builder
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         anchors.margins: 8

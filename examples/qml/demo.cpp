@@ -5,6 +5,8 @@
 #include "livedemo.h"
 #include "reloadwatch.h"
 
+#include <QHotReload/QHotBuilder>
+
 #include <QtQml/QQmlApplicationEngine>
 
 namespace {
@@ -58,7 +60,7 @@ private:
     QObject *m_root;
 };
 
-bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml)
+bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHotBuilder &builder)
 {
     const LiveBuild &build = demo.liveBuild();
     demo.say(QStringLiteral("qml_example: the scripted QHotReload QML demo (no display, or --demo)"));
@@ -100,15 +102,25 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml)
         return false;
     }
 
-    demo.say(QStringLiteral("5. Break it: a syntax error in step()"));
+    // Built through the scene's HotBuilder (as a save would, in the window),
+    // so its indicator shows the build and its failure.
+    demo.say(QStringLiteral("5. Break it: a syntax error in step(); build it with the scene's HotBuilder"));
     const int liveVersion = logic->version();
     if (!demo.edit(QStringLiteral("logic.cpp"), { { QStringLiteral("return counter + 10;"),
                                                     QStringLiteral("return counter + ;") } }))
         return false;
-    const LiveDemo::BuildResult broken = demo.build();
-    if (broken.succeeded)
+    const int builds = builder.buildCount();
+    builder.build();
+    if (!demo.waitUntil([&] { return builder.buildCount() > builds && builder.state() != QHotBuilder::Building; },
+                        LiveDemo::BuildTimeoutMs, QStringLiteral("the HotBuilder's build")))
+        return false;
+    if (builder.state() != QHotBuilder::Failed)
         return demo.fail(QStringLiteral("the broken edit built"));
-    demo.say(QStringLiteral("   compiler: ") + LiveDemo::firstErrorLine(broken.output));
+    demo.say(QStringLiteral("   compiler: ") + builder.firstError());
+    const QString shown = scene.text("qhotreload-indicator-text");
+    demo.say(QStringLiteral("   indicator: \"%1\"").arg(shown));
+    if (shown != QStringLiteral("build failed: ") + builder.firstError())
+        return demo.fail(QStringLiteral("the indicator does not show the compiler's first error"));
     if (logic->version() != liveVersion || !scene.expectGreeting(greetingLine(QStringLiteral("the edited logic.cpp"), 13))
         || !scene.advance(23)) {
         return demo.fail(QStringLiteral("a failed build changed what the scene runs"));
@@ -137,7 +149,7 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml)
     }
 
     demo.say(QStringLiteral("PASSED: 3 rebuilds live in the QML scene without a restart (%1); a broken build "
-                            "left it running; a call that no longer fitted was a JavaScript error, not a crash; "
+                            "(the indicator showed the compiler's error) left it running; a call that no longer fitted was a JavaScript error, not a crash; "
                             "the counter kept throughout (%2); logic.h and logic.cpp are back to the original")
                      .arg(watch.figures().join(QStringLiteral("; ")))
                      .arg(scene.counter()));
@@ -146,8 +158,8 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml)
 
 } // namespace
 
-int runScriptedDemo(QQmlApplicationEngine &engine, const QUrl &mainQml)
+int runScriptedDemo(QQmlApplicationEngine &engine, const QUrl &mainQml, QHotBuilder &builder)
 {
     LiveDemo demo(QHOT_EXAMPLE_LIVE_BUILD(), { QStringLiteral("logic.h"), QStringLiteral("logic.cpp") });
-    return run(demo, engine, mainQml) ? 0 : 1;
+    return run(demo, engine, mainQml, builder) ? 0 : 1;
 }

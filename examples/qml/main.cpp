@@ -3,13 +3,17 @@
 // The QML example: a Qt Quick window whose text comes from a hot C++ library
 // (logic.cpp) through the QML module QHotReload — a HotLibrary, a HotCall
 // bound to the app's counter, HotLibrary.call() in a function, and a
-// HotReloadIndicator. Rebuild the library while the app runs and the window
-// shows the new code at once, counter untouched. Without a display (or with
+// HotReloadIndicator. Save logic.cpp while the app runs: a HotBuilder
+// (QHotBuilder, set up here from what qhot_link_library() knows) rebuilds the
+// library, the indicator shows "building…" or the compiler's first error, and
+// the window shows the new code at once, counter untouched. Without a display (or with
 // --demo) it runs a scripted demo instead: real edits, real builds, and what
 // the QML scene shows after each.
 
 #include "demo.h"
 #include "livebuild.h"
+
+#include <QHotReload/QHotBuilder>
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTextStream>
@@ -63,18 +67,26 @@ int main(int argc, char *argv[])
     // The build tree's QHotReload module; an installed one is found in Qt's
     // QML directory or through QML_IMPORT_PATH.
     engine.addImportPath(QStringLiteral(QHOT_EXAMPLE_QML_IMPORT_DIR));
+    // Build on save: how to rebuild qml_logic, as qhot_link_library() baked it
+    // in. The library is compiled from copies in the build tree, which the
+    // build makes from the files you edit: watch those.
+    QHotBuilder builder(QHOT_BUILD_INFO(qml_logic));
+    const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
+    builder.setSources({ build.sourceFile(QStringLiteral("logic.cpp")), build.sourceFile(QStringLiteral("logic.h")) });
+    // Main.qml's `property HotBuilder builder`: the indicator follows it.
     engine.setInitialProperties({ { QStringLiteral("libraryFile"), QStringLiteral(QHOT_LIBRARY_FILE_qml_logic) },
-                                  { QStringLiteral("ticking"), !scripted } });
+                                  { QStringLiteral("ticking"), !scripted },
+                                  { QStringLiteral("builder"), QVariant::fromValue<QObject *>(&builder) } });
     const QUrl mainQml(QStringLiteral("qrc:/qml_example/Main.qml"));
     if (scripted)
-        return runScriptedDemo(engine, mainQml);
+        return runScriptedDemo(engine, mainQml, builder);
 
+    builder.setEnabled(true);
     engine.load(mainQml);
     if (engine.rootObjects().isEmpty())
         return 1;
-    const LiveBuild build = QHOT_EXAMPLE_LIVE_BUILD();
     QTextStream(stdout) << "qml_example: edit " << build.sourceFile(QStringLiteral("logic.cpp")) << Qt::endl
-                        << "then rebuild the library with: " << build.commandLine() << Qt::endl
+                        << "and save: the app runs " << build.commandLine() << Qt::endl
                         << "(the window updates on each reload; close it to quit)" << Qt::endl;
     return app.exec();
 }
