@@ -72,8 +72,15 @@ struct QHotBuildInfo
     off (QHOTRELOAD_STATIC): then it expands to nothing that is evaluated or
     linked, and its arguments need not even compile.
 
-    Headers a library includes are watched only if they are listed in the
-    target's sources (or added with setSources()).
+    Headers the library includes are watched too, even when the target does
+    not list them: when enabled and after each successful build, QHotBuilder
+    reads on a worker thread which files the target's objects depended on at
+    their last compile, from the build system's own records (\c{ninja -t deps}
+    with Ninja, the compiler's \c{*.o.d} depfiles with Unix Makefiles), and
+    watches those inside the project's source directory (\l dependencies).
+    System, Qt and generated files are never watched. When the build tree has
+    no such records (not built yet, another generator), only \l sources are
+    watched; the category \c{qhotreload.builder} says why at debug level.
 
     Owning thread only.
 */
@@ -88,6 +95,7 @@ class QHOTRELOAD_CORE_EXPORT QHotBuilder : public QObject
     Q_PROPERTY(QString config READ config WRITE setConfig NOTIFY buildInfoChanged)
     Q_PROPERTY(QString cmakeCommand READ cmakeCommand WRITE setCmakeCommand NOTIFY buildInfoChanged)
     Q_PROPERTY(QStringList sources READ sources WRITE setSources NOTIFY sourcesChanged)
+    Q_PROPERTY(QStringList dependencies READ dependencies NOTIFY dependenciesChanged)
     Q_PROPERTY(int delay READ delay WRITE setDelay NOTIFY delayChanged)
     Q_PROPERTY(QObject *indicator READ indicator WRITE setIndicator NOTIFY indicatorChanged)
     Q_PROPERTY(QString firstError READ firstError NOTIFY stateChanged)
@@ -106,7 +114,8 @@ public:
     explicit QHotBuilder(QObject *parent = nullptr);
     //! A builder for \a info; disabled until setEnabled(true).
     explicit QHotBuilder(const QHotBuildInfo &info, QObject *parent = nullptr);
-    //! Stops watching; a running build is stopped (its whole process group on POSIX).
+    //! Stops watching; a running build is stopped (its whole process group on POSIX),
+    //! a running dependency scan is waited for.
     ~QHotBuilder() override;
 
     /*!
@@ -138,6 +147,15 @@ public:
     //! The files watched (absolute paths).
     QStringList sources() const;
     void setSources(const QStringList &files);
+    /*!
+        The project files (absolute paths, at most 2000) that the target's
+        objects included at their last build and that are watched besides
+        sources(): existing files inside the project's source directory (as
+        CMakeCache.txt names it), outside the build tree, not in sources().
+        Empty until learned, or when the build tree does not record them;
+        a failed query keeps what was learned before.
+    */
+    QStringList dependencies() const;
     //! Sets target, build directory, config, cmake command and sources at once.
     void setBuildInfo(const QHotBuildInfo &info);
 
@@ -182,7 +200,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     /*!
-        The content of the watched source \a file changed (a save). A build
+        The content of the watched \a file (a source or one of the
+        dependencies()) changed (a save). A build
         follows at once, or after the running one.
     */
     void sourceSaved(const QString &file);
@@ -202,6 +221,7 @@ Q_SIGNALS:
     void buildPendingChanged();
     void buildInfoChanged();
     void sourcesChanged();
+    void dependenciesChanged();
     void delayChanged();
     void indicatorChanged();
 

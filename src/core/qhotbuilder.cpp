@@ -5,6 +5,7 @@
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
+#include <QtCore/QDirIterator>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -15,7 +16,11 @@
 #include <QtCore/QPointer>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSet>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
+
+#include <atomic>
 
 #if defined(Q_OS_UNIX)
 #  include <csignal>
@@ -25,13 +30,280 @@
 
 Q_LOGGING_CATEGORY(lcBuilder, "qhotreload.builder", QtWarningMsg)
 
+namespace {
+
+// Each watched file costs a watch (an inotify watch, a descriptor on some
+// systems): a library including thousands of project headers gets the first
+// ones watched, not an exhausted watcher.
+constexpr int MaxDependencies = 2000;
+// Object files named per `ninja -t deps` call, so a long list never meets the
+// command line's length limit.
+constexpr int NinjaBatch = 200;
+
+bool isUnder(const QString &path, const QString &dir)
+{
+    return !dir.isEmpty()
+        && (path == dir || path.startsWith(dir.endsWith(QLatin1Char('/')) ? dir : dir + QLatin1Char('/')));
+}
+
+// What a dependency scan needs, copied so the worker thread shares nothing.
+struct DependencyQuery
+{
+    QString buildDir;
+    QString target;
+    QString config;
+    QStringList sources;
+};
+
+struct DependencyAnswer
+{
+    QStringList files;
+    QString whyNone; // set when the build tree told nothing
+};
+
+QHash<QString, QString> readCMakeCache(const QString &buildDir)
+{
+    QHash<QString, QString> values;
+    QFile cache(QDir(buildDir).filePath(QStringLiteral("CMakeCache.txt")));
+    if (!cache.open(QIODevice::ReadOnly | QIODevice::Text))
+        return values;
+    const QStringList wanted{QStringLiteral("CMAKE_GENERATOR"), QStringLiteral("CMAKE_MAKE_PROGRAM"),
+                             QStringLiteral("CMAKE_HOME_DIRECTORY")};
+    while (!cache.atEnd()) {
+        const QString line = QString::fromUtf8(cache.readLine()).trimmed();
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        const qsizetype equals = line.indexOf(QLatin1Char('='));
+        if (colon <= 0 || equals < colon)
+            continue;
+        const QString key = line.left(colon);
+        if (wanted.contains(key))
+            values.insert(key, line.mid(equals + 1));
+    }
+    return values;
+}
+
+// The target's object directories (CMakeFiles/<target>.dir), as both
+// generators list them in CMakeFiles/TargetDirectories.txt.
+QStringList targetDirectories(const QString &buildDir, const QString &target)
+{
+    QStringList dirs;
+    QFile list(QDir(buildDir).filePath(QStringLiteral("CMakeFiles/TargetDirectories.txt")));
+    if (!list.open(QIODevice::ReadOnly | QIODevice::Text))
+        return dirs;
+    const QString suffix = QStringLiteral("/CMakeFiles/") + target + QStringLiteral(".dir");
+    while (!list.atEnd()) {
+        const QString line = QDir::fromNativeSeparators(QString::fromUtf8(list.readLine()).trimmed());
+        if (line.endsWith(suffix))
+            dirs.append(line);
+    }
+    return dirs;
+}
+
+// The files under \a dir whose names end in one of \a suffixes.
+QStringList filesEndingIn(const QString &dir, const QStringList &suffixes)
+{
+    QStringList files;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        for (const QString &suffix : suffixes) {
+            if (file.endsWith(suffix)) {
+                files.append(file);
+                break;
+            }
+        }
+    }
+    return files;
+}
+
+// `ninja -t deps <objects>`: each record is "<output>: #deps N, …" followed
+// by one indented dependency per line, relative to the build directory.
+QString ninjaDependencies(const QString &ninja, const QString &buildDir, const QString &buildFile,
+                          const QStringList &objects, const std::atomic_bool &cancelled,
+                          QStringList *files)
+{
+    const QDir build(buildDir);
+    for (qsizetype first = 0; first < objects.size(); first += NinjaBatch) {
+        QStringList arguments{QStringLiteral("-C"), buildDir};
+        if (!buildFile.isEmpty())
+            arguments << QStringLiteral("-f") << buildFile;
+        arguments << QStringLiteral("-t") << QStringLiteral("deps");
+        for (const QString &object : objects.mid(first, NinjaBatch))
+            arguments << build.relativeFilePath(object);
+        QProcess process;
+        process.start(ninja, arguments);
+        if (!process.waitForStarted())
+            return QStringLiteral("cannot run %1: %2").arg(ninja, process.errorString());
+        // Short waits so a builder destroyed meanwhile is not held up.
+        while (!process.waitForFinished(100) && process.state() != QProcess::NotRunning) {
+            if (cancelled) {
+                process.kill();
+                process.waitForFinished();
+                return QStringLiteral("cancelled");
+            }
+        }
+        if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+            return QStringLiteral("%1 -t deps failed: %2")
+                    .arg(ninja, QString::fromLocal8Bit(process.readAllStandardError()).trimmed());
+        }
+        const QList<QByteArray> lines = process.readAllStandardOutput().split('\n');
+        for (const QByteArray &line : lines) {
+            if (line.startsWith("    "))
+                files->append(QDir::cleanPath(build.absoluteFilePath(QString::fromUtf8(line.trimmed()))));
+        }
+    }
+    return {};
+}
+
+// A gcc/clang depfile (make syntax: "out: in1 in2", lines continued with a
+// backslash, spaces escaped), relative names against \a workingDir (where the
+// compiler ran).
+void depfileDependencies(const QString &path, const QDir &workingDir, QStringList *files)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const QString text = QString::fromUtf8(file.readAll());
+    QString word;
+    bool afterColon = false;
+    auto flush = [&] {
+        if (!word.isEmpty() && afterColon)
+            files->append(QDir::cleanPath(workingDir.absoluteFilePath(word)));
+        word.clear();
+    };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c == QLatin1Char('\\') && i + 1 < text.size()) {
+            const QChar next = text.at(i + 1);
+            if (next == QLatin1Char(' ') || next == QLatin1Char('#') || next == QLatin1Char('\\')) {
+                word += next;
+                ++i;
+                continue;
+            }
+            if (next == QLatin1Char('\n') || next == QLatin1Char('\r')) { // a continued line
+                flush();
+                i += (next == QLatin1Char('\r') && i + 2 < text.size()
+                      && text.at(i + 2) == QLatin1Char('\n')) ? 2 : 1;
+                continue;
+            }
+        }
+        if (c == QLatin1Char('$') && i + 1 < text.size() && text.at(i + 1) == QLatin1Char('$')) {
+            word += c;
+            ++i;
+        } else if (c == QLatin1Char(':') && !afterColon
+                   && (i + 1 >= text.size() || text.at(i + 1).isSpace())) {
+            word.clear(); // the output's name
+            afterColon = true;
+        } else if (c == QLatin1Char('\n')) {
+            flush();
+            afterColon = false; // a new rule (phony targets of -MP)
+        } else if (c.isSpace()) {
+            flush();
+        } else {
+            word += c;
+        }
+    }
+    flush();
+}
+
+// Runs on a worker thread: which project files the target's objects depend on,
+// as the build system recorded them at their last compile.
+DependencyAnswer scanDependencies(const DependencyQuery &query, const std::atomic_bool &cancelled)
+{
+    DependencyAnswer answer;
+    const QHash<QString, QString> cache = readCMakeCache(query.buildDir);
+    const QString generator = cache.value(QStringLiteral("CMAKE_GENERATOR"));
+    const QString sourceDir = QDir::cleanPath(cache.value(QStringLiteral("CMAKE_HOME_DIRECTORY")));
+    if (generator.isEmpty() || sourceDir.isEmpty() || sourceDir == QLatin1String(".")) {
+        answer.whyNone = QStringLiteral("%1 has no CMakeCache.txt naming its generator and source directory")
+                                 .arg(query.buildDir);
+        return answer;
+    }
+    const QStringList dirs = targetDirectories(query.buildDir, query.target);
+    if (dirs.isEmpty()) {
+        answer.whyNone = QStringLiteral("CMakeFiles/TargetDirectories.txt in %1 does not list %2")
+                                 .arg(query.buildDir, query.target);
+        return answer;
+    }
+
+    QStringList found;
+    if (generator.startsWith(QLatin1String("Ninja"))) {
+        QStringList objects;
+        for (const QString &dir : dirs)
+            objects += filesEndingIn(dir, {QStringLiteral(".o"), QStringLiteral(".obj")});
+        if (objects.isEmpty()) {
+            answer.whyNone = QStringLiteral("%1 has no object files yet").arg(query.target);
+            return answer;
+        }
+        QString ninja = cache.value(QStringLiteral("CMAKE_MAKE_PROGRAM"));
+        if (ninja.isEmpty())
+            ninja = QStringLiteral("ninja");
+        // Ninja Multi-Config writes one build file per configuration.
+        QString buildFile;
+        if (!query.config.isEmpty()) {
+            const QString perConfig = QStringLiteral("build-%1.ninja").arg(query.config);
+            if (QFileInfo::exists(QDir(query.buildDir).filePath(perConfig)))
+                buildFile = perConfig;
+        }
+        answer.whyNone = ninjaDependencies(ninja, query.buildDir, buildFile, objects, cancelled, &found);
+        if (!answer.whyNone.isEmpty())
+            return answer;
+    } else if (generator.contains(QLatin1String("Makefiles"))) {
+        // The compiler's depfiles stay next to the objects; the compiler ran in
+        // the directory holding CMakeFiles/.
+        for (const QString &dir : dirs) {
+            const QDir workingDir(QFileInfo(QFileInfo(dir).absolutePath()).absolutePath());
+            const QStringList depfiles =
+                    filesEndingIn(dir, {QStringLiteral(".o.d"), QStringLiteral(".obj.d")});
+            for (const QString &depfile : depfiles) {
+                if (cancelled)
+                    return answer;
+                depfileDependencies(depfile, workingDir, &found);
+            }
+        }
+        if (found.isEmpty()) {
+            answer.whyNone = QStringLiteral("%1 has no compiler depfiles (*.o.d) yet").arg(query.target);
+            return answer;
+        }
+    } else {
+        answer.whyNone = QStringLiteral("dependencies of the %1 generator are not read").arg(generator);
+        return answer;
+    }
+
+    const QString buildDir = QDir::cleanPath(QDir(query.buildDir).absolutePath());
+    QSet<QString> seen(query.sources.cbegin(), query.sources.cend());
+    for (const QString &file : std::as_const(found)) {
+        // Only what the project's own people edit: not system or Qt headers,
+        // not files the build generates (even in a build tree inside the sources).
+        if (!isUnder(file, sourceDir) || isUnder(file, buildDir) || seen.contains(file))
+            continue;
+        seen.insert(file);
+        if (!QFileInfo(file).isFile())
+            continue;
+        if (answer.files.size() >= MaxDependencies) {
+            qCDebug(lcBuilder) << query.target << "depends on more than" << MaxDependencies
+                               << "project files; the rest are not watched";
+            break;
+        }
+        answer.files.append(file);
+    }
+    return answer;
+}
+
+} // namespace
+
 class QHotBuilderPrivate
 {
 public:
     explicit QHotBuilderPrivate(QHotBuilder *q);
 
     void rewatch();
+    void updateWatches();
     void rearm(const QString &path);
+    void scanDependencies();
+    void takeDependencies(int generation, const DependencyAnswer &answer);
+    void forgetDependencies();
+    void stopScan();
     QByteArray digest(const QString &path) const;
     void checkSources();
     void startBuild();
@@ -51,6 +323,8 @@ public:
     QString config;
     QString cmake;
     QStringList sources;
+    // Project headers the objects included at their last build (not in sources).
+    QStringList dependencies;
     int delay = 50;
     QPointer<QObject> indicator;
     QString firstError;
@@ -61,8 +335,19 @@ public:
     // Content per source as last seen: a save that leaves the bytes as they
     // were (or a touch, or an editor's backup file in the same directory)
     // starts no build, and mtime granularity cannot hide a quick second save.
+    // Every watched file (sources and dependencies) is a key.
     QHash<QString, QByteArray> digests;
+    // Files a notification named since the last check: only they are hashed
+    // again, so hundreds of watched headers cost nothing per save.
+    QSet<QString> dirty;
     QTimer settle;
+    // The dependency scan runs on a thread of its own: it may run ninja and
+    // read hundreds of depfiles.
+    QThread *scan = nullptr;
+    std::atomic_bool scanCancelled{false};
+    bool rescan = false;
+    // Which scan's answer is awaited: one from a scan stopped since is stale.
+    int scanGeneration = 0;
     QProcess *process = nullptr;
     QByteArray processOutput;
     QElapsedTimer clock;
@@ -77,6 +362,7 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
     QObject::connect(&watcher, &QFileSystemWatcher::fileChanged, q, [this](const QString &path) {
         qCDebug(lcBuilder) << "source changed:" << path;
         rearm(path);
+        dirty.insert(path);
         settle.start();
     });
     QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, q,
@@ -84,10 +370,12 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
                          qCDebug(lcBuilder) << "directory changed:" << dir;
                          // A save by rename replaced the file's inode: its watch
                          // is dead or follows the old file.
-                         for (const QString &file : std::as_const(sources)) {
-                             if (QFileInfo(file).absolutePath() == dir)
-                                 rearm(file);
+                         for (auto it = digests.cbegin(); it != digests.cend(); ++it) {
+                             if (QFileInfo(it.key()).absolutePath() == dir)
+                                 dirty.insert(it.key());
                          }
+                         for (const QString &file : std::as_const(dirty))
+                             rearm(file);
                          settle.start();
                      });
 }
@@ -102,32 +390,143 @@ void QHotBuilderPrivate::rewatch()
     if (!dirs.isEmpty())
         watcher.removePaths(dirs);
     digests.clear();
-    if (!enabled)
-        return;
+    dirty.clear();
+    if (enabled)
+        updateWatches();
+}
+
+// Watches sources and dependencies, adding and dropping only what changed: a
+// file watched already keeps the content last seen, so a save made while the
+// set changes is not taken for the state before it.
+void QHotBuilderPrivate::updateWatches()
+{
+    QStringList wanted = sources;
+    for (const QString &file : std::as_const(dependencies)) {
+        if (!sources.contains(file))
+            wanted.append(file);
+    }
+    const QSet<QString> wantedSet(wanted.cbegin(), wanted.cend());
+
+    QStringList dropped;
+    for (auto it = digests.cbegin(); it != digests.cend(); ++it) {
+        if (!wantedSet.contains(it.key()))
+            dropped.append(it.key());
+    }
+    const QStringList watchedFiles = watcher.files();
+    for (const QString &file : std::as_const(dropped)) {
+        digests.remove(file);
+        dirty.remove(file);
+        if (watchedFiles.contains(file))
+            watcher.removePath(file);
+    }
 
     QStringList wantedDirs;
-    for (const QString &file : std::as_const(sources)) {
-        digests.insert(file, digest(file));
+    for (const QString &file : std::as_const(wanted)) {
         const QString dir = QFileInfo(file).absolutePath();
         if (!wantedDirs.contains(dir))
             wantedDirs.append(dir);
+        if (digests.contains(file))
+            continue;
+        digests.insert(file, digest(file));
         if (QFileInfo::exists(file) && !watcher.addPath(file))
             qCWarning(lcBuilder) << "cannot watch" << file;
     }
+    const QStringList watchedDirs = watcher.directories();
+    for (const QString &dir : watchedDirs) {
+        if (!wantedDirs.contains(dir))
+            watcher.removePath(dir);
+    }
     for (const QString &dir : std::as_const(wantedDirs)) {
-        if (!watcher.addPath(dir))
+        if (!watchedDirs.contains(dir) && !watcher.addPath(dir))
             qCWarning(lcBuilder) << "cannot watch directory" << dir;
     }
 }
 
 void QHotBuilderPrivate::rearm(const QString &path)
 {
-    if (!enabled || !sources.contains(path))
+    if (!enabled || !digests.contains(path))
         return;
     if (watcher.files().contains(path))
         watcher.removePath(path);
     if (QFileInfo::exists(path))
         watcher.addPath(path);
+}
+
+void QHotBuilderPrivate::scanDependencies()
+{
+    if (!enabled || target.isEmpty() || buildDir.isEmpty())
+        return;
+    if (scan) {
+        rescan = true; // the running scan may have read the build tree too early
+        return;
+    }
+    const DependencyQuery query{buildDir, target, config, sources};
+    scanCancelled = false;
+    const int generation = ++scanGeneration;
+    scan = QThread::create([this, query, generation] {
+        const DependencyAnswer answer = ::scanDependencies(query, scanCancelled);
+        // Queued to the builder's thread; dropped if the builder is gone.
+        QMetaObject::invokeMethod(
+                q_ptr, [this, generation, answer] { takeDependencies(generation, answer); },
+                Qt::QueuedConnection);
+    });
+    scan->setObjectName(QStringLiteral("QHotBuilder dependency scan"));
+    scan->start(QThread::LowPriority);
+}
+
+void QHotBuilderPrivate::takeDependencies(int generation, const DependencyAnswer &answer)
+{
+    if (generation != scanGeneration)
+        return;
+    if (scan) {
+        scan->wait();
+        delete scan;
+        scan = nullptr;
+    }
+    if (rescan) {
+        rescan = false;
+        scanDependencies();
+        return;
+    }
+    if (!enabled)
+        return;
+    if (!answer.whyNone.isEmpty()) {
+        // Keep what was learned before: the sources are watched in any case.
+        qCDebug(lcBuilder).noquote() << "headers of" << target << "not learned:" << answer.whyNone
+                                     << "- watching its listed sources only";
+        return;
+    }
+    qCDebug(lcBuilder) << target << "depends on" << answer.files.size() << "project files";
+    if (answer.files == dependencies)
+        return;
+    dependencies = answer.files;
+    updateWatches();
+    Q_EMIT q_ptr->dependenciesChanged();
+}
+
+void QHotBuilderPrivate::stopScan()
+{
+    rescan = false;
+    if (!scan)
+        return;
+    scanCancelled = true;
+    scan->wait();
+    delete scan;
+    scan = nullptr;
+    ++scanGeneration;
+}
+
+// The target or its build tree changed: what was learned is someone else's.
+void QHotBuilderPrivate::forgetDependencies()
+{
+    stopScan();
+    if (!dependencies.isEmpty()) {
+        dependencies.clear();
+        if (enabled)
+            updateWatches();
+        Q_EMIT q_ptr->dependenciesChanged();
+    }
+    scanDependencies();
 }
 
 QByteArray QHotBuilderPrivate::digest(const QString &path) const
@@ -145,7 +544,20 @@ void QHotBuilderPrivate::checkSources()
     if (!enabled)
         return;
     QStringList saved;
+    // In watching order, so sources come first.
+    QStringList changed;
     for (const QString &file : std::as_const(sources)) {
+        if (dirty.contains(file))
+            changed.append(file);
+    }
+    for (const QString &file : std::as_const(dependencies)) {
+        if (dirty.contains(file) && !changed.contains(file))
+            changed.append(file);
+    }
+    dirty.clear();
+    for (const QString &file : std::as_const(changed)) {
+        if (!digests.contains(file))
+            continue;
         const QByteArray now = digest(file);
         // Missing: an editor between removing and renaming; when the file is
         // back its content decides.
@@ -263,6 +675,8 @@ void QHotBuilderPrivate::finishBuild(bool ok, const QString &whyFailed)
         qCDebug(lcBuilder) << "build of" << target << "succeeded in" << msecs << "ms";
         setState(QHotBuilder::Idle);
         tellIndicator(false);
+        // The build may have changed which headers the objects include.
+        scanDependencies();
     } else {
         firstError = QHotBuilder::firstErrorLine(output);
         if (firstError.isEmpty())
@@ -324,6 +738,7 @@ QHotBuilder::~QHotBuilder()
     Q_D(QHotBuilder);
     d->enabled = false;
     d->settle.stop();
+    d->stopScan();
     d->stopProcess();
 }
 
@@ -353,8 +768,13 @@ void QHotBuilder::setEnabled(bool enabled)
         return;
     d->enabled = enabled;
     d->rewatch();
-    if (!enabled)
+    if (enabled) {
+        // What the build tree knows already, before the first save.
+        d->scanDependencies();
+    } else {
+        d->stopScan();
         d->setPending(false);
+    }
     Q_EMIT enabledChanged();
 }
 
@@ -379,6 +799,7 @@ void QHotBuilder::setTarget(const QString &target)
     if (d->target == target)
         return;
     d->target = target;
+    d->forgetDependencies();
     Q_EMIT buildInfoChanged();
 }
 
@@ -393,6 +814,7 @@ void QHotBuilder::setBuildDirectory(const QString &directory)
     if (d->buildDir == directory)
         return;
     d->buildDir = directory;
+    d->forgetDependencies();
     Q_EMIT buildInfoChanged();
 }
 
@@ -407,6 +829,7 @@ void QHotBuilder::setConfig(const QString &config)
     if (d->config == config)
         return;
     d->config = config;
+    d->forgetDependencies();
     Q_EMIT buildInfoChanged();
 }
 
@@ -441,7 +864,8 @@ void QHotBuilder::setSources(const QStringList &files)
     if (d->sources == absolute)
         return;
     d->sources = absolute;
-    d->rewatch();
+    if (d->enabled)
+        d->updateWatches();
     Q_EMIT sourcesChanged();
 }
 
@@ -468,6 +892,11 @@ void QHotBuilder::setDelay(int msecs)
     d->delay = msecs;
     d->settle.setInterval(msecs);
     Q_EMIT delayChanged();
+}
+
+QStringList QHotBuilder::dependencies() const
+{
+    return d_func()->dependencies;
 }
 
 QObject *QHotBuilder::indicator() const
@@ -572,10 +1001,6 @@ QStringList QHotReload::Detail::resolveSources(const char *joined, const char *s
 {
     const QDir source(QString::fromUtf8(sourceDir));
     const QString build = QDir::cleanPath(QString::fromUtf8(buildDir));
-    auto isUnder = [](const QString &path, const QString &dir) {
-        return !dir.isEmpty()
-            && (path == dir || path.startsWith(dir.endsWith(QLatin1Char('/')) ? dir : dir + QLatin1Char('/')));
-    };
     // In an in-source build, sources and generated files share the tree: keep all.
     const bool separateBuild = !isUnder(QDir::cleanPath(source.absolutePath()), build);
 

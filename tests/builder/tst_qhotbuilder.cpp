@@ -16,6 +16,7 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcess>
 #include <QtCore/QSaveFile>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -59,6 +60,12 @@ QByteArray answerSource(int value)
         + QByteArray::number(value) + ";\n}\n";
 }
 
+QByteArray headerSource(const char *function, int value)
+{
+    return "// v" + QByteArray::number(value) + "\ninline int " + function + "()\n{\n    return "
+        + QByteArray::number(value) + ";\n}\n";
+}
+
 // A syntax error on line 4: the return lacks its ';'.
 const QByteArray BrokenSource = "// broken\nextern \"C\" int answer()\n{\n    return 99\n}\n";
 
@@ -84,12 +91,20 @@ private Q_SLOTS:
     void fixBuildsAndReloads();
     void savesDuringBuildAreCoalesced();
 
+    void unlistedHeadersAreWatched_data();
+    void unlistedHeadersAreWatched();
+
 private:
     bool run(const QStringList &arguments, QString *output);
+    bool configureAndBuild(const QString &sourceDir, const QString &buildDir,
+                           const QString &generator, const QString &makeProgram,
+                           const QString &target, QString *output);
     QString sourceFile() const { return m_dir.filePath(QStringLiteral("src/answer.cpp")); }
     QString gateFile() const { return m_dir.filePath(QStringLiteral("build/gate-open")); }
-    bool saveByRename(const QByteArray &content);
-    bool writeInPlace(const QByteArray &content);
+    bool saveByRename(const QByteArray &content) { return saveByRename(sourceFile(), content); }
+    bool writeInPlace(const QByteArray &content) { return writeInPlace(sourceFile(), content); }
+    static bool saveByRename(const QString &path, const QByteArray &content);
+    static bool writeInPlace(const QString &path, const QByteArray &content);
     int answer() const;
 
     QTemporaryDir m_dir;
@@ -110,17 +125,30 @@ bool tst_QHotBuilder::run(const QStringList &arguments, QString *output)
     return finished && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
 }
 
-// How editors save: a new file renamed over the old one (QSaveFile does that).
-bool tst_QHotBuilder::saveByRename(const QByteArray &content)
+bool tst_QHotBuilder::configureAndBuild(const QString &sourceDir, const QString &buildDir,
+                                        const QString &generator, const QString &makeProgram,
+                                        const QString &target, QString *output)
 {
-    QSaveFile file(sourceFile());
+    QStringList configure{QStringLiteral("-S"), sourceDir, QStringLiteral("-B"), buildDir,
+                          QStringLiteral("-G"), generator,
+                          QStringLiteral("-DCMAKE_CXX_COMPILER=" QHOT_TEST_CXX_COMPILER)};
+    if (!makeProgram.isEmpty())
+        configure << QStringLiteral("-DCMAKE_MAKE_PROGRAM=") + makeProgram;
+    return run(configure, output)
+        && run({QStringLiteral("--build"), buildDir, QStringLiteral("--target"), target}, output);
+}
+
+// How editors save: a new file renamed over the old one (QSaveFile does that).
+bool tst_QHotBuilder::saveByRename(const QString &path, const QByteArray &content)
+{
+    QSaveFile file(path);
     return file.open(QIODevice::WriteOnly) && file.write(content) == content.size() && file.commit();
 }
 
 // How other editors save: the same inode truncated and written.
-bool tst_QHotBuilder::writeInPlace(const QByteArray &content)
+bool tst_QHotBuilder::writeInPlace(const QString &path, const QByteArray &content)
 {
-    QFile file(sourceFile());
+    QFile file(path);
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
         && file.write(content) == content.size();
 }
@@ -145,18 +173,14 @@ void tst_QHotBuilder::initTestCase()
     QVERIFY(write(QStringLiteral("src/gate.cmake"), GateScript));
     QVERIFY(write(QStringLiteral("src/answer.cpp"), answerSource(1)));
 
-    QString output;
-    QStringList configure{QStringLiteral("-S"), root.filePath(QStringLiteral("src")),
-                          QStringLiteral("-B"), root.filePath(QStringLiteral("build")),
-                          QStringLiteral("-G"), QStringLiteral(QHOT_TEST_GENERATOR),
-                          QStringLiteral("-DCMAKE_CXX_COMPILER=" QHOT_TEST_CXX_COMPILER)};
-    if (!QByteArray(QHOT_TEST_MAKE_PROGRAM).isEmpty())
-        configure << QStringLiteral("-DCMAKE_MAKE_PROGRAM=" QHOT_TEST_MAKE_PROGRAM);
-    QVERIFY2(run(configure, &output), qPrintable(output));
+    // The gate is open before the first build: it holds every build of answer.
+    QVERIFY(root.mkpath(QStringLiteral("build")));
     QVERIFY(write(QStringLiteral("build/gate-open"), {}));
-    QVERIFY2(run({QStringLiteral("--build"), root.filePath(QStringLiteral("build")),
-                  QStringLiteral("--target"), QStringLiteral("answer")},
-                 &output),
+    QString output;
+    QVERIFY2(configureAndBuild(root.filePath(QStringLiteral("src")), root.filePath(QStringLiteral("build")),
+                               QStringLiteral(QHOT_TEST_GENERATOR),
+                               QStringLiteral(QHOT_TEST_MAKE_PROGRAM), QStringLiteral("answer"),
+                               &output),
              qPrintable(output));
 
     QFile pathFile(root.filePath(QStringLiteral("build/library-path.txt")));
@@ -417,6 +441,94 @@ void tst_QHotBuilder::savesDuringBuildAreCoalesced()
              qPrintable(m_builder->output()));
     QCOMPARE(m_builder->state(), QHotBuilder::Idle);
     QTRY_COMPARE_WITH_TIMEOUT(answer(), 6, BuildTimeout);
+}
+
+void tst_QHotBuilder::unlistedHeadersAreWatched_data()
+{
+    QTest::addColumn<QString>("generator");
+    QTest::addColumn<QString>("makeProgram");
+    const bool ninjaHere = QByteArray(QHOT_TEST_GENERATOR) == "Ninja";
+    QTest::newRow("Ninja") << QStringLiteral("Ninja")
+                           << (ninjaHere ? QStringLiteral(QHOT_TEST_MAKE_PROGRAM)
+                                         : QStandardPaths::findExecutable(QStringLiteral("ninja")));
+    QTest::newRow("Unix Makefiles") << QStringLiteral("Unix Makefiles")
+                                    << QStandardPaths::findExecutable(QStringLiteral("make"));
+}
+
+// A header the target does not list is watched once the build tree records
+// that the library includes it: at start, and after a build that includes a
+// new one. Saving it builds, and the new code runs.
+void tst_QHotBuilder::unlistedHeadersAreWatched()
+{
+    QFETCH(QString, generator);
+    QFETCH(QString, makeProgram);
+    if (makeProgram.isEmpty())
+        QSKIP("this build tool is not installed");
+
+    QTemporaryDir temporary;
+    QVERIFY2(temporary.isValid(), qPrintable(temporary.errorString()));
+    // Canonical, as CMake records the source directory.
+    const QDir root(QFileInfo(temporary.path()).canonicalFilePath());
+    const QDir fixture(QStringLiteral(QHOT_TEST_HEADERS_PROJECT));
+    QVERIFY(root.mkpath(QStringLiteral("src/include")));
+    for (const char *name : {"CMakeLists.txt", "answer.cpp", "generated.h.in", "include/value.h",
+                             "include/extra.h"}) {
+        QVERIFY2(QFile::copy(fixture.filePath(QLatin1String(name)),
+                             root.filePath(QStringLiteral("src/") + QLatin1String(name))),
+                 name);
+    }
+    const QString sourceDir = root.filePath(QStringLiteral("src"));
+    const QString buildDir = root.filePath(QStringLiteral("build"));
+    QString output;
+    QVERIFY2(configureAndBuild(sourceDir, buildDir, generator, makeProgram, QStringLiteral("answer"),
+                               &output),
+             qPrintable(output));
+    QFile pathFile(root.filePath(QStringLiteral("build/library-path.txt")));
+    QVERIFY(pathFile.open(QIODevice::ReadOnly));
+
+    QHotLibrary library(QString::fromUtf8(pathFile.readAll()).trimmed());
+    library.setRequiredSymbols({QStringLiteral("answer")});
+    QVERIFY2(library.load(), qPrintable(library.errorString()));
+    auto answer = [&library] {
+        const auto fn = reinterpret_cast<int (*)()>(library.resolve("answer"));
+        return fn ? fn() : -1;
+    };
+    QCOMPARE(answer(), 1);
+
+    // Only the .cpp, as qhot_link_library() bakes in a target listing no header.
+    const QString cpp = root.filePath(QStringLiteral("src/answer.cpp"));
+    const QString valueHeader = root.filePath(QStringLiteral("src/include/value.h"));
+    const QString extraHeader = root.filePath(QStringLiteral("src/include/extra.h"));
+    QHotBuilder builder(QHotBuildInfo{QStringLiteral("answer"), buildDir, QString(), {cpp},
+                                      QStringLiteral(QHOT_TEST_CMAKE)});
+    QSignalSpy finished(&builder, &QHotBuilder::buildFinished);
+    QSignalSpy saved(&builder, &QHotBuilder::sourceSaved);
+    builder.setEnabled(true);
+    // Learned from the first build, before any save: only the project's own
+    // header; not <vector>, not generated.h in the build tree.
+    QTRY_COMPARE_WITH_TIMEOUT(builder.dependencies(), QStringList{valueHeader}, BuildTimeout);
+    QCOMPARE(builder.sources(), QStringList{cpp});
+
+    QVERIFY(saveByRename(valueHeader, headerSource("headerValue", 2)));
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(builder.output()));
+    QCOMPARE(saved.at(0).at(0).toString(), valueHeader);
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 2, BuildTimeout);
+
+    // The .cpp now includes a second header: learned after that build.
+    QVERIFY(writeInPlace(cpp, "#include \"extra.h\"\n#include \"value.h\"\n"
+                              "extern \"C\" int answer() { return headerValue() + extraValue(); }\n"));
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY2(finished.at(1).at(0).toBool(), qPrintable(builder.output()));
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 102, BuildTimeout);
+    QTRY_COMPARE_WITH_TIMEOUT(builder.dependencies(), (QStringList{extraHeader, valueHeader}),
+                              BuildTimeout);
+
+    QVERIFY(writeInPlace(extraHeader, headerSource("extraValue", 200)));
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY2(finished.at(2).at(0).toBool(), qPrintable(builder.output()));
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 202, BuildTimeout);
+    QCOMPARE(builder.buildCount(), 3);
 }
 
 QTEST_MAIN(tst_QHotBuilder)
