@@ -31,6 +31,10 @@ namespace {
 // before the first call creates the library.
 QByteArray g_modulePath;
 
+// The child's null: a global the compiler cannot prove unwritten. A null it
+// can see (even read from a local volatile) is a store GCC deletes at -O2.
+int *g_nowhere = nullptr;
+
 void enterDirectory(const QString &dir)
 {
     QDir::setCurrent(dir);
@@ -78,13 +82,9 @@ int runCrashChild(int argc, char **argv)
     std::printf("crashing now\n");
     std::fflush(stdout);
     if (mode == "guarded-host-code") {
-        int *volatile nowhere = nullptr;
-        *nowhere = 1;
+        *g_nowhere = 1;
     } else if (mode == "guarded-host-thread") {
-        std::thread([] {
-            int *volatile nowhere = nullptr;
-            *nowhere = 1;
-        }).join();
+        std::thread([] { *g_nowhere = 1; }).join();
     } else if (mode == "unguarded-hot-call") {
         hot_torture::step(state);
     } else {
