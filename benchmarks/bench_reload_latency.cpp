@@ -12,8 +12,16 @@
 // reload the live version must answer the expected value and the private copy
 // must hold exactly the complete fixture's bytes; anything else is a torn load.
 //
-// Usage: bench_reload_latency [--reloads N] [--gap-ms M] [--breakdown]
-// Last line: RESULT reload_latency_ms p50=<x> p99=<y> n=<n>   (rename-over)
+// With --load N, N threads spin beside the benchmark the whole time (a busy
+// machine: writers and the library are descheduled at any moment); torn loads
+// must stay 0 there too.
+//
+// Usage: bench_reload_latency [--reloads N] [--gap-ms M] [--load N] [--breakdown]
+// Last line: RESULT reload_latency_ms p50=<x> p99=<y> n=<n> torn=<t>
+//            linker_p50=<x> linker_p99=<y> load=<N>
+// (p50/p99/n: rename-over; torn: both ways together).
+
+#include "cpuload.h"
 
 #include <QHotReload/qhotlibrary.h>
 
@@ -37,6 +45,7 @@
 #include <cmath>
 #include <cstdio> // ::rename
 #include <memory>
+#include <thread>
 #include <vector>
 
 #if defined(Q_OS_WIN)
@@ -504,11 +513,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption gapOption(QStringLiteral("gap-ms"),
                                        QStringLiteral("Event-loop time between rebuilds (default 20)."),
                                        QStringLiteral("M"), QStringLiteral("20"));
+    const QCommandLineOption loadOption(QStringLiteral("load"),
+                                        QStringLiteral("Threads that spin beside the benchmark (default 0)."),
+                                        QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption breakdownOption(
             QStringLiteral("breakdown"),
             QStringLiteral("Also time when the change is seen and when aboutToReload() comes, "
                            "and what each pipeline step costs alone."));
-    parser.addOptions({reloadsOption, gapOption, breakdownOption});
+    parser.addOptions({reloadsOption, gapOption, loadOption, breakdownOption});
     parser.process(app);
 
     bool ok = false;
@@ -523,6 +535,11 @@ int main(int argc, char *argv[])
         return 2;
     }
     const bool breakdown = parser.isSet(breakdownOption);
+    const int load = parser.value(loadOption).toInt(&ok);
+    if (!ok || load < 0) {
+        out() << "--load needs a number >= 0\n";
+        return 2;
+    }
 
     Fixture a{readAll(QStringLiteral(BENCH_ANSWER_A_FILE)), 1, QStringLiteral("version A")};
     Fixture b{readAll(QStringLiteral(BENCH_ANSWER_B_FILE)), 2, QStringLiteral("version B")};
@@ -541,6 +558,7 @@ int main(int argc, char *argv[])
     ModeResult renameResult;
     ModeResult linkerResult;
     {
+        QHotTestSupport::CpuLoad spinning(load);
         Bench bench(tmp.path(), a, b, gapMs, breakdown);
         QString error;
         if (!bench.setUp(&error)) {
@@ -552,7 +570,8 @@ int main(int argc, char *argv[])
     }
 
     out() << "reload latency, t0 = new complete file in place, t1 = reloaded() (" << a.bytes.size()
-          << "/" << b.bytes.size() << "-byte libraries, " << gapMs << " ms between rebuilds)\n";
+          << "/" << b.bytes.size() << "-byte libraries, " << gapMs << " ms between rebuilds, " << load
+          << " spinning thread(s) beside)\n";
     renameResult.print();
     linkerResult.print();
     if (breakdown)
@@ -562,7 +581,10 @@ int main(int argc, char *argv[])
     if (!passed)
         out() << "BENCHMARK FAILED: a reload failed, timed out, was torn or was unexpected\n";
     out() << "RESULT reload_latency_ms p50=" << ms(percentile(renameResult.latencyMs, 50))
-          << " p99=" << ms(percentile(renameResult.latencyMs, 99)) << " n=" << renameResult.latencyMs.size() << '\n';
+          << " p99=" << ms(percentile(renameResult.latencyMs, 99)) << " n=" << renameResult.latencyMs.size()
+          << " torn=" << (renameResult.torn + renameResult.wrongAnswer + linkerResult.torn + linkerResult.wrongAnswer)
+          << " linker_p50=" << ms(percentile(linkerResult.latencyMs, 50))
+          << " linker_p99=" << ms(percentile(linkerResult.latencyMs, 99)) << " load=" << load << '\n';
     out().flush();
     return passed ? 0 : 1;
 }

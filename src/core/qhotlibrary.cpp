@@ -29,6 +29,14 @@ namespace Abi = QHotReload::Abi;
 
 namespace {
 
+//! Milliseconds from the environment variable \a name, or \a fallback; read once per variable.
+int msFromEnvironment(const char *name, int fallback)
+{
+    bool ok = false;
+    const int fromEnv = qEnvironmentVariableIntValue(name, &ok);
+    return ok && fromEnv >= 0 ? fromEnv : fallback;
+}
+
 // How long a file that cannot be taken must stay unchanged before it is
 // reported. A file cut short is most likely still being written (a linker
 // that pauses, an editor saving in chunks): give it longer than a file that
@@ -40,18 +48,25 @@ constexpr int RefusedSettleMs = 200;
 // in progress far more often than a mistake.
 int emptySettleMs()
 {
-    static const int ms = [] {
-        bool ok = false;
-        const int fromEnv = qEnvironmentVariableIntValue("QHOTRELOAD_EMPTY_FILE_TIMEOUT_MS", &ok);
-        return ok && fromEnv >= 0 ? fromEnv : 60000;
-    }();
+    static const int ms = msFromEnvironment("QHOTRELOAD_EMPTY_FILE_TIMEOUT_MS", 60000);
     return ms;
 }
 // Polling while a file is not ready: quick at first, backing off.
 constexpr int FirstPollMs = 2;
-// How long a complete-looking file must keep the same bytes before it is taken.
-constexpr int StableMs = 2;
 constexpr int MaxPollMs = 50;
+// After a close event, how long a writer may still count as having the file
+// open (the kernel lets go of it just after it reports the close).
+constexpr int ClosingMs = 1000;
+// Where no kernel says when a writer is done (see FileWatcher): how long a
+// complete-looking file must keep the same bytes, with no change event, before
+// it is taken. Long enough for a writer descheduled on a loaded machine;
+// a writer that stalls longer than this without closing can still be taken
+// half-way, which is why the kernel's word is used wherever there is one.
+int quietMs()
+{
+    static const int ms = msFromEnvironment("QHOTRELOAD_QUIET_MS", 300);
+    return ms;
+}
 // Trying again bytes that could not be copied: a disk that is full stays full
 // for a while, so back off, but not so far that a fix goes unnoticed for long.
 constexpr int FirstCopyRetryMs = 500;
@@ -96,6 +111,12 @@ Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
         s.refusal = QStringLiteral("cannot be read: %1").arg(file.errorString());
         s.identity = "unreadable:" + QByteArray::number(info.size()) + ':'
                 + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
+        return s;
+    }
+    s.writer = openWriter(file);
+    if (s.writer == OpenWriter::Open) {
+        s.readiness = {Readiness::Incomplete,
+                       QStringLiteral("is still open for writing (a linker at work?); it is taken once closed")};
         return s;
     }
     // One read: readiness, identity and the private copy all come from these
@@ -273,11 +294,7 @@ QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
     swapRetryTimer->setSingleShot(true);
     swapRetryTimer->setInterval(5);
     QObject::connect(swapRetryTimer, &QTimer::timeout, q, [this] { tryFinishSwap(); });
-    QObject::connect(watcher, &FileWatcher::changed, q, [this] {
-        // Many notifications for one rebuild are coalesced into one look.
-        pollDelayMs = FirstPollMs;
-        scheduleCheck(0);
-    });
+    QObject::connect(watcher, &FileWatcher::changed, q, [this](FileWatcher::Change change) { onFileChanged(change); });
     QObject::connect(checkTimer, &QTimer::timeout, q, [this] { check(); });
 }
 
@@ -322,6 +339,31 @@ void QHotLibraryPrivate::scheduleCheck(int delayMs)
         checkTimer->start(delayMs);
 }
 
+void QHotLibraryPrivate::onFileChanged(FileWatcher::Change change)
+{
+    switch (change) {
+    case FileWatcher::Change::Written:
+        // A writer is at it, and its close will be the next word: a look
+        // now would only read a file half-way.
+        checkTimer->stop();
+        return;
+    case FileWatcher::Change::Completed:
+        completedAt.start();
+        pollDelayMs = 0; // the writer lets go microseconds after its close is reported
+        scheduleCheck(0);
+        return;
+    case FileWatcher::Change::Touched:
+        // Many notifications for one rebuild are coalesced into one look.
+        quiet.lastEvent.start();
+        pollDelayMs = FirstPollMs;
+        scheduleCheck(0);
+        return;
+    }
+}
+
+// One look at the file. Where the kernel says when writers are done, this
+// runs once per completion and decides at once; elsewhere it polls until the
+// file has been complete and quiet for a while.
 void QHotLibraryPrivate::check()
 {
     if (!active || !autoReload)
@@ -333,16 +375,28 @@ void QHotLibraryPrivate::check()
         candidate = {};
         return;
     }
-    if (snapshot.changedWhileRead) {
-        // Says nothing about the bytes (they may even be the final ones):
-        // read again, and judge what that read gives.
-        scheduleCheck(FirstPollMs);
+    const bool kernel = watcher->mode() == FileWatcher::Mode::Kernel;
+    if (snapshot.writer == OpenWriter::Open || snapshot.changedWhileRead) {
+        // A writer is at it. Where the kernel tells, its close is the next
+        // word, except just after a close: the kernel reports it before it
+        // lets go of the writer's count, so a look at once can still see it
+        // open. Then (and where the kernel does not tell) look again shortly;
+        // such a look costs an open, not a read.
+        qCDebug(lcWatcher).noquote() << describe(snapshot.readiness.reason) << "- waiting for its writer";
+        if (!kernel || (completedAt.isValid() && completedAt.elapsed() < ClosingMs)) {
+            scheduleCheck(pollDelayMs);
+            pollDelayMs = qMin(MaxPollMs, qMax(1, pollDelayMs * 2));
+        }
         return;
     }
     const QByteArray &id = snapshot.identity;
     if (id == current.identity || id == pending.identity || id == rejectedIdentity) {
         candidate = {};
         return; // `touch`, the same bytes again, or a file already refused
+    }
+    if (kernel) {
+        judge(snapshot); // its writer is done: these are the bytes it wrote
+        return;
     }
 
     if (candidate.identity == id) {
@@ -354,45 +408,67 @@ void QHotLibraryPrivate::check()
             reportFailure(reason);
             return;
         }
+    } else if (snapshot.refusal.isEmpty() && snapshot.readiness.state == Readiness::Ready) {
+        if (const int wait = quietRemaining(id); wait > 0) {
+            scheduleCheck(wait);
+            return;
+        }
+        judge(snapshot);
+        return;
     } else {
-        QString reason;
         int settle = RefusedSettleMs;
-        if (!snapshot.refusal.isEmpty()) {
-            reason = describe(snapshot.refusal);
-        } else if (snapshot.readiness.state == Readiness::Ready) {
-            if (!stableFor(id)) {
-                // Complete, but a writer may be between two writes that leave
-                // the tables in place (the kernel's mtime is too coarse to
-                // tell): take it once the same bytes are read again a moment later.
-                scheduleCheck(StableMs);
-                return;
-            }
-            const bool first = !current;
-            bool notCopied = false;
-            if (take(snapshot, &reason, &notCopied)) {
-                candidate = {};
-                if (first)
-                    announceFirstVersion(); // load() had failed: the file came good since
-                return;
-            }
-            if (notCopied) {
-                candidate = {};
-                copyFailed(id, reason, true);
-                return;
-            }
-        } else {
+        if (snapshot.refusal.isEmpty()) {
             qCDebug(lcWatcher).noquote() << describe(snapshot.readiness.reason) << "- looking again";
-            reason = describe(snapshot.readiness.reason);
             if (snapshot.readiness.state == Readiness::Incomplete)
                 settle = snapshot.bytes.isEmpty() ? emptySettleMs() : IncompleteSettleMs;
         }
         candidate.identity = id;
-        candidate.reason = reason;
+        candidate.reason = describe(snapshot.refusal.isEmpty() ? snapshot.readiness.reason : snapshot.refusal);
         candidate.settleMs = settle;
         candidate.since.start();
     }
     scheduleCheck(pollDelayMs);
     pollDelayMs = qMin(MaxPollMs, qMax(FirstPollMs, pollDelayMs * 2));
+}
+
+// Takes \a snapshot, or says once why it cannot be taken.
+void QHotLibraryPrivate::judge(const Snapshot &snapshot)
+{
+    candidate = {};
+    QString reason;
+    if (!snapshot.refusal.isEmpty()) {
+        reason = describe(snapshot.refusal);
+    } else if (snapshot.readiness.state != Readiness::Ready) {
+        reason = describe(snapshot.readiness.reason);
+    } else {
+        const bool first = !current;
+        bool notCopied = false;
+        if (take(snapshot, &reason, &notCopied)) {
+            if (first)
+                announceFirstVersion(); // load() had failed: the file came good since
+            return;
+        }
+        if (notCopied) {
+            copyFailed(snapshot.identity, reason, true);
+            return;
+        }
+    }
+    rejectedIdentity = snapshot.identity;
+    reportFailure(reason);
+}
+
+// Where no kernel says when a writer is done: how much longer these bytes
+// must stay as they are, with no change event, before they are taken.
+int QHotLibraryPrivate::quietRemaining(const QByteArray &identity)
+{
+    if (quiet.identity != identity) {
+        quiet.identity = identity;
+        quiet.since.start();
+    }
+    qint64 quietFor = quiet.since.elapsed();
+    if (quiet.lastEvent.isValid())
+        quietFor = qMin(quietFor, quiet.lastEvent.elapsed());
+    return int(qMax<qint64>(0, quietMs() - quietFor));
 }
 
 // For load() and reload(): the file as it is now, taken or refused at once.
@@ -432,16 +508,6 @@ void QHotLibraryPrivate::copyFailed(const QByteArray &identity, const QString &r
         reportFailure(reason);
     if (active && autoReload)
         scheduleCheck(copyFailure.retryMs);
-}
-
-bool QHotLibraryPrivate::stableFor(const QByteArray &identity)
-{
-    if (stable.identity != identity) {
-        stable.identity = identity;
-        stable.since.start();
-        return false;
-    }
-    return stable.since.elapsed() >= StableMs;
 }
 
 bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied)

@@ -89,6 +89,7 @@ struct Snapshot
     QByteArray bytes;
     QByteArray identity;    // content hash; for an unreadable file, size and time
     bool changedWhileRead = false; // the file was written to during the read
+    OpenWriter writer = OpenWriter::Unknown; // Open: not read, a writer is at it
     Readiness readiness;
 };
 
@@ -129,8 +130,10 @@ public:
     // The pipeline, one way: watch → ready? → copy → open & check → swap.
     void startWatching();
     void scheduleCheck(int delayMs);
+    void onFileChanged(QHotReload::Internal::FileWatcher::Change change);
     void check();
-    bool stableFor(const QByteArray &identity);
+    void judge(const QHotReload::Internal::Snapshot &snapshot);
+    int quietRemaining(const QByteArray &identity);
     bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason, bool *notCopied = nullptr);
     void copyFailed(const QByteArray &identity, const QString &reason, bool report);
@@ -203,11 +206,14 @@ public:
         int settleMs = 0;
     } candidate;
     int pollDelayMs = 0;
-    // The last complete-looking bytes and since when they have been seen.
+    QElapsedTimer completedAt;        // the last close or rename-in the kernel reported
+    // Where no kernel says when a writer is done: the last complete-looking
+    // bytes, since when they have been seen, and the last change event.
     struct {
         QByteArray identity;
         QElapsedTimer since;
-    } stable;
+        QElapsedTimer lastEvent;
+    } quiet;
 
     std::shared_ptr<QHotReload::Internal::SyncState> sync;
 };

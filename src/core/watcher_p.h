@@ -2,39 +2,85 @@
 #ifndef QHOTRELOAD_WATCHER_P_H
 #define QHOTRELOAD_WATCHER_P_H
 
+#include <QtCore/QFile>
 #include <QtCore/QFileSystemWatcher>
 #include <QtCore/QObject>
 #include <QtCore/QString>
+
+#include <memory>
 
 namespace QHotReload::Internal {
 
 /*!
     Watches one file for any change to what is at its path: written in place,
-    truncated, deleted and created anew (as GNU ld does), renamed over. A watch
-    on the file alone dies with the first unlink, so the directory is watched
-    too and the file watch is put back whenever the file exists again.
-    changed() may come many times for one rebuild; the reader decides.
+    truncated, deleted and created anew (as GNU ld does), renamed over, or its
+    directory removed and made again. The directory is watched, not just the
+    file: a watch on the file alone dies with the first unlink.
+
+    Two ways of watching:
+    \list
+    \li Kernel (Linux, inotify on the directory): says \e when a writer is
+        done. Completed means a writer closed the file after writing
+        (IN_CLOSE_WRITE) or a file was renamed in (IN_MOVED_TO); Written means
+        bytes went in and the writer has not closed yet, so the file is not to
+        be looked at. Our own reads open the file read-only and raise neither.
+    \li Portable (QFileSystemWatcher: macOS, Windows, network file systems,
+        inotify unavailable or forced off): only says that something changed
+        (Touched). The reader must decide by other means when a writer is done.
+    \endlist
 */
 class FileWatcher : public QObject
 {
     Q_OBJECT
 public:
+    enum class Change {
+        Touched,   //!< something happened at the path; nothing said about writers
+        Written,   //!< bytes went in, and the writer has not closed the file yet
+        Completed, //!< a writer closed the file, or a finished file was renamed in
+    };
+    Q_ENUM(Change)
+
+    enum class Mode { Kernel, Portable };
+
     explicit FileWatcher(QObject *parent = nullptr);
+    ~FileWatcher() override;
 
     void watch(const QString &filePath);
     void stop();
     QString filePath() const { return m_path; }
 
+    //! Kernel while the kernel reports completions for this path; Portable otherwise.
+    Mode mode() const;
+
+    //! Why the portable way is used (empty in kernel mode): for the log and the README.
+    QString portableReason() const { return m_portableReason; }
+
 Q_SIGNALS:
-    void changed();
+    void changed(QHotReload::Internal::FileWatcher::Change change);
 
 private:
-    void rearm();
+    void startPortable(const QString &why);
+    void rearmPortable();
+    void rearmKernel(); // Linux
+    void readEvents();  // Linux
 
-    QFileSystemWatcher m_watcher;
+    class Inotify;
+    std::unique_ptr<Inotify> m_inotify; // set in kernel mode
+    QFileSystemWatcher *m_portable = nullptr;
     QString m_path;
     QString m_dir;
+    QString m_portableReason;
 };
+
+/*!
+    Whether a process has \a file (open for reading) open for writing right
+    now. Linux asks the kernel with a read lease, which it refuses while a
+    writer has the file open (a writable mapping included); Windows opens the
+    file again denying writers. Elsewhere, or when the kernel will not say
+    (another user's file, a file system without leases), Unknown.
+*/
+enum class OpenWriter { None, Open, Unknown };
+OpenWriter openWriter(const QFile &file);
 
 } // namespace QHotReload::Internal
 

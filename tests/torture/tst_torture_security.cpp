@@ -137,9 +137,17 @@ void tst_TortureSecurity::writableByOthers()
         if (!layout.inSystemTemp)
             setMode(dir, 0755);
     });
-    QTemporaryFile libraryFile(QDir(dir).filePath(QStringLiteral("libtorture-XXXXXX.so")));
-    QVERIFY(libraryFile.open());
-    const QString filePath = libraryFile.fileName();
+    // A unique name in a shared directory. QTemporaryFile keeps its file open
+    // for writing until it is destroyed (close() only rewinds), and a file a
+    // writer has open is not taken: keep the name, let the object go.
+    QString filePath;
+    {
+        QTemporaryFile unique(QDir(dir).filePath(QStringLiteral("libtorture-XXXXXX.so")));
+        QVERIFY(unique.open());
+        unique.setAutoRemove(false);
+        filePath = unique.fileName();
+    }
+    const auto removeFile = qScopeGuard([&filePath] { QFile::remove(filePath); });
     QVERIFY(writeFile(filePath, readFile(fixture(QHOT_TORTURE_V1))));
     QVERIFY(setMode(filePath, layout.fileMode));
 
