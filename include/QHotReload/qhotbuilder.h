@@ -254,7 +254,8 @@ QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char
 /*!
     \macro QHOT_BUILD_INFO(library_target)
     The QHotBuildInfo of \a library_target, a hot library this target was
-    linked with by qhot_link_library() (hot mode only).
+    linked with by qhot_link_library(). With hot reload off it is an empty
+    QHotBuildInfo: a QHotBuilder made from it watches nothing and never builds.
 */
 #  define QHOT_BUILD_INFO(library_target)                                                         \
       (QHotBuildInfo{QString::fromUtf8(QHOT_LIBRARY_TARGET_##library_target),                    \
@@ -277,6 +278,9 @@ QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char
 
 #else // QHOTRELOAD_STATIC
 
+// Nothing to build: a builder made from it has no target and no sources, and
+// never builds.
+#  define QHOT_BUILD_INFO(library_target) (QHotBuildInfo{})
 #  define QHOT_BUILD_ON_SAVE(library_target, ...) (QHotReload::Detail::noBuilder())
 
 #endif // QHOTRELOAD_STATIC

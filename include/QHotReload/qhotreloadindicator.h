@@ -8,6 +8,7 @@
 
 #include <QtWidgets/QWidget>
 
+#include <cstddef>
 #include <memory>
 
 class QHotReloadIndicatorPrivate;
@@ -64,10 +65,22 @@ public:
         its \a corner above the other children, and shows it. It hides itself
         \l autoHideDelay ms after a success and shows again on the next change;
         failures stay until the next change. Returns the indicator (owned by
-        \a window), or nullptr if \a window is null.
+        \a window), or nullptr if \a window or \a library is null (no
+        library, nothing to tell: with hot reload off a module has none).
     */
     static QHotReloadIndicator *attachOverlay(QWidget *window, QHotLibrary *library,
                                               Qt::Corner corner = Qt::BottomRightCorner);
+    /*!
+        Hot reload is off (QHOTRELOAD_ENABLED=OFF): \c{hot::hotModule().library()}
+        is a std::nullptr_t, and the line written for hot builds,
+        \c{attachOverlay(this, hot::hotModule().library())}, makes nothing,
+        returns nullptr and links nothing of QHotReload.
+    */
+    static constexpr QHotReloadIndicator *attachOverlay(QWidget *, std::nullptr_t,
+                                                        Qt::Corner = Qt::BottomRightCorner) noexcept
+    {
+        return nullptr;
+    }
 
     //! The library followed, or nullptr (also once it was destroyed).
     QHotLibrary *library() const;

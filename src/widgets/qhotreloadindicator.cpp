@@ -233,6 +233,8 @@ QHotReloadIndicator::~QHotReloadIndicator()
 {
     Q_D(QHotReloadIndicator);
     d->detach();
+    for (const QMetaObject::Connection &c : std::as_const(d->builderConnections))
+        disconnect(c);
     if (d->overlayWindow)
         d->overlayWindow->removeEventFilter(this);
     delete d->detailsDialog.data();

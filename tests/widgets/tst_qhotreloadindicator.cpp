@@ -24,6 +24,7 @@ private Q_SLOTS:
     void followsLibrary();
     void buildStates();
     void overlay();
+    void noLibraryNoOverlay();
 };
 
 void tst_QHotReloadIndicator::idleAndNotLoaded()
@@ -151,6 +152,16 @@ void tst_QHotReloadIndicator::overlay()
     QTRY_COMPARE_WITH_TIMEOUT(indicator->state(), QHotReloadIndicator::Reloaded, Timeout);
     QVERIFY(indicator->isVisible());
     QVERIFY(inBottomRight());
+}
+
+void tst_QHotReloadIndicator::noLibraryNoOverlay()
+{
+    // What a module's library() is with hot reload off (std::nullptr_t), and
+    // a null pointer at run time: nothing to tell, no overlay.
+    QWidget window;
+    QCOMPARE(QHotReloadIndicator::attachOverlay(&window, nullptr), nullptr);
+    QCOMPARE(QHotReloadIndicator::attachOverlay(&window, static_cast<QHotLibrary *>(nullptr)), nullptr);
+    QVERIFY(window.findChildren<QHotReloadIndicator *>().isEmpty());
 }
 
 QTEST_MAIN(tst_QHotReloadIndicator)
