@@ -113,6 +113,11 @@ int QHotQmlReloadStatus::lastReloadMs() const
     return m_lastReloadMs;
 }
 
+int QHotQmlReloadStatus::lastSaveToLiveMs() const
+{
+    return m_lastSaveToLiveMs;
+}
+
 void QHotQmlReloadStatus::setState(State state, const QString &text, const QString &details)
 {
     const bool stateDiffers = state != m_state;
@@ -155,6 +160,7 @@ void QHotQmlReloadStatus::takeLibraryState()
 void QHotQmlReloadStatus::onAboutToReload()
 {
     m_swapClock.start();
+    m_saveToLive.aboutToReload();
     setState(Reloading, QStringLiteral("reloading %1…").arg(shownName()),
              QStringLiteral("A new version of %1 passed its checks and is being swapped in.")
                      .arg(m_library->fileName()));
@@ -162,22 +168,17 @@ void QHotQmlReloadStatus::onAboutToReload()
 
 void QHotQmlReloadStatus::onReloaded()
 {
-    const int version = m_library->version();
-    QString line;
-    QString full;
+    // Without a swap timed: the first good file after a failed load, nothing was swapped out.
+    qint64 swapMs = -1;
     if (m_swapClock.isValid()) {
-        m_lastReloadMs = int(m_swapClock.elapsed());
+        swapMs = m_lastReloadMs = int(m_swapClock.elapsed());
         m_swapClock.invalidate();
-        line = QStringLiteral("reloaded v%1 in %2 ms").arg(version).arg(m_lastReloadMs);
-        full = QStringLiteral("Version %1 of %2 is live. The swap (from aboutToReload to reloaded) took %3 ms.")
-                       .arg(version)
-                       .arg(m_library->fileName())
-                       .arg(m_lastReloadMs);
-    } else {
-        // The first good file after a failed load: nothing was swapped out.
-        line = QStringLiteral("loaded v%1").arg(version);
-        full = QStringLiteral("Version %1 of %2 is live.").arg(version).arg(m_library->fileName());
     }
+    const auto words = m_saveToLive.reloaded(m_library->version(), swapMs, m_library->fileName());
+    if (words.saveToLiveMs >= 0)
+        m_lastSaveToLiveMs = int(words.saveToLiveMs);
+    QString line = words.line;
+    QString full = words.details;
     if (!m_restoreFailure.isEmpty()) {
         line += QStringLiteral(" (state not restored)");
         full += QLatin1Char('\n') + m_restoreFailure;
@@ -201,6 +202,8 @@ void QHotQmlReloadStatus::onStateRestoreFailed(const QString &reason)
 
 void QHotQmlReloadStatus::onBuildStarted()
 {
+    if (QHotBuilder *builder = m_builder.get())
+        m_saveToLive.buildStarted(builder->msecsSinceSave());
     if (m_state != Building) {
         m_stateBeforeBuild = m_state;
         m_textBeforeBuild = m_text;
@@ -211,8 +214,9 @@ void QHotQmlReloadStatus::onBuildStarted()
              QStringLiteral("A build of %1 is running; the loaded version keeps running.").arg(what));
 }
 
-void QHotQmlReloadStatus::onBuildFinished(bool ok)
+void QHotQmlReloadStatus::onBuildFinished(bool ok, int msecs)
 {
+    m_saveToLive.buildFinished(ok, msecs);
     // A failure came with buildFailed(); a reload that landed during the
     // build has replaced Building already.
     if (!ok || m_state != Building)
@@ -228,8 +232,6 @@ void QHotQmlReloadStatus::onBuildFailed(const QString &firstError, const QString
     QString full = fullOutput.trimmed().isEmpty() ? firstError : fullOutput.trimmed();
     if (m_library.get() && m_library->isLoaded())
         full += QStringLiteral("\nThe running version (v%1) keeps running.").arg(m_library->version());
-    // Not shortened as a refusal is: the line ends with what the compiler
-    // says is wrong (an item elides it to its width instead).
-    setState(BuildFailed,
-             QStringLiteral("build failed: %1").arg(firstError.section(QLatin1Char('\n'), 0, 0).trimmed()), full);
+    // The file:line and the compiler's words first; an item elides the rest to its width.
+    setState(BuildFailed, QHotReload::Detail::buildFailedLine(firstError), full);
 }

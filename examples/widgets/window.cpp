@@ -48,7 +48,7 @@ SceneWindow::SceneWindow(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_view, 1);
     layout->addLayout(side);
 
-    // Over the scene's corner: watching / building / reloaded vN in X ms /
+    // Over the scene's corner: watching / building / saved → live X s /
     // refused / build failed; click it for the whole text.
     // With hot reload off there is no library: no indicator, nothing linked.
     m_indicator = QHotReloadIndicator::attachOverlay(m_view, hot_scene::hotModule().library(),

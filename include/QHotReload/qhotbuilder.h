@@ -168,10 +168,13 @@ public:
     void setDelay(int msecs);
 
     /*!
-        The object told about builds (not owned): its slot setBuilding(bool) is
-        called when a build starts (true) and when one succeeds (false),
-        setBuildFailed(QString firstError, QString fullOutput) when one fails.
-        A QHotReloadIndicator has both. nullptr: none.
+        The object told about builds (not owned). If it has a writable
+        property \c builder of type QHotBuilder * (QHotReloadIndicator does),
+        this builder is set there and the object follows the builds itself,
+        timing the save to the new code. Otherwise its slot
+        setBuilding(bool) is called when a build starts (true) and when one
+        succeeds (false), setBuildFailed(QString firstError, QString
+        fullOutput) when one fails. nullptr: none.
     */
     QObject *indicator() const;
     void setIndicator(QObject *indicator);
@@ -182,6 +185,15 @@ public:
     QString output() const;
     //! How many builds were started since this builder was made.
     int buildCount() const;
+
+    /*!
+        Milliseconds since the save that the running (or last) build answers:
+        the first change of a watched file seen since the build before it
+        started, or the build() call that started it without a save. -1
+        before the first build. An indicator adds it to what follows the
+        build, to tell how long the user waited from the save to the new code.
+    */
+    qint64 msecsSinceSave() const;
 
     /*!
         Extracts the first error line from a build's \a output: the first

@@ -13,6 +13,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QMetaMethod>
+#include <QtCore/QMetaProperty>
 #include <QtCore/QPointer>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
@@ -351,6 +352,12 @@ public:
     QProcess *process = nullptr;
     QByteArray processOutput;
     QElapsedTimer clock;
+    // Started at the first change seen since the last build started: the
+    // save the next build answers. sinceSave is that of the running build.
+    QElapsedTimer nextSave;
+    QElapsedTimer sinceSave;
+    // The indicator follows this builder itself (it has a builder property).
+    bool indicatorFollows = false;
 };
 
 QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
@@ -363,6 +370,8 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
         qCDebug(lcBuilder) << "source changed:" << path;
         rearm(path);
         dirty.insert(path);
+        if (!nextSave.isValid())
+            nextSave.start();
         settle.start();
     });
     QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, q,
@@ -376,6 +385,8 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
                          }
                          for (const QString &file : std::as_const(dirty))
                              rearm(file);
+                         if (!nextSave.isValid())
+                             nextSave.start();
                          settle.start();
                      });
 }
@@ -594,7 +605,7 @@ void QHotBuilderPrivate::setPending(bool p)
 
 void QHotBuilderPrivate::tellIndicator(bool failed)
 {
-    if (!indicator)
+    if (!indicator || indicatorFollows)
         return;
     if (failed) {
         QMetaObject::invokeMethod(indicator, "setBuildFailed", Q_ARG(QString, firstError),
@@ -611,6 +622,9 @@ void QHotBuilderPrivate::startBuild()
     ++buildCount;
     processOutput.clear();
     clock.start();
+    // A build(): its own call is the save.
+    sinceSave = nextSave.isValid() ? nextSave : clock;
+    nextSave.invalidate();
     setState(QHotBuilder::Building);
     tellIndicator(false);
     Q_EMIT q->buildStarted();
@@ -909,6 +923,23 @@ void QHotBuilder::setIndicator(QObject *indicator)
     Q_D(QHotBuilder);
     if (d->indicator == indicator)
         return;
+    const auto builderProperty = [](QObject *object) {
+        const QMetaObject *meta = object->metaObject();
+        const int index = meta->indexOfProperty("builder");
+        return index >= 0 && meta->property(index).isWritable()
+                && meta->property(index).metaType() == QMetaType::fromType<QHotBuilder *>();
+    };
+    if (d->indicator && d->indicatorFollows && d->indicator->property("builder").value<QHotBuilder *>() == this)
+        d->indicator->setProperty("builder", QVariant::fromValue<QHotBuilder *>(nullptr));
+    d->indicatorFollows = false;
+    if (indicator && builderProperty(indicator)) {
+        // It follows this builder's signals itself, and knows how to read it.
+        d->indicator = indicator;
+        d->indicatorFollows = true;
+        indicator->setProperty("builder", QVariant::fromValue(this));
+        Q_EMIT indicatorChanged();
+        return;
+    }
     if (indicator) {
         const QMetaObject *meta = indicator->metaObject();
         if (meta->indexOfMethod("setBuilding(bool)") < 0
@@ -941,6 +972,12 @@ QString QHotBuilder::output() const
 int QHotBuilder::buildCount() const
 {
     return d_func()->buildCount;
+}
+
+qint64 QHotBuilder::msecsSinceSave() const
+{
+    Q_D(const QHotBuilder);
+    return d->sinceSave.isValid() ? d->sinceSave.elapsed() : -1;
 }
 
 void QHotBuilder::build()

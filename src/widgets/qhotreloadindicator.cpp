@@ -3,6 +3,8 @@
 
 #include <QHotReload/qhotlibrary.h>
 
+#include "statuswords_p.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
@@ -12,6 +14,7 @@
 #include <QtCore/QTimer>
 #include <QtGui/QMouseEvent>
 #include <QtGui/QPainter>
+#include <QtGui/QTextLayout>
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QPlainTextEdit>
@@ -21,6 +24,35 @@ namespace {
 constexpr int OverlayAutoHideMs = 4000;
 constexpr int OverlayMargin = 8;
 constexpr int MaxWidth = 520;
+// A narrow window wraps the line rather than cut off the error's words.
+constexpr int MaxLines = 2;
+constexpr int Padding = 4;
+
+// The lines \a text takes at \a width: wrapped at word boundaries, at most
+// MaxLines, the last one elided if the text needs more.
+QStringList wrapLines(const QString &text, const QFont &font, int width)
+{
+    const QFontMetrics fm(font);
+    QStringList lines;
+    if (width <= 0)
+        return lines;
+    QTextLayout layout(text, font);
+    layout.beginLayout();
+    for (;;) {
+        QTextLine line = layout.createLine();
+        if (!line.isValid())
+            break;
+        line.setLineWidth(width);
+        if (lines.size() == MaxLines - 1) {
+            // The last line holds the rest, elided.
+            lines << fm.elidedText(text.mid(line.textStart()).trimmed(), Qt::ElideRight, width);
+            break;
+        }
+        lines << text.mid(line.textStart(), line.textLength()).trimmed();
+    }
+    layout.endLayout();
+    return lines;
+}
 } // namespace
 
 class QHotReloadIndicatorPrivate
@@ -32,6 +64,7 @@ public:
 
     void attach();
     void detach();
+    void followBuilder();
     void setState(QHotReloadIndicator::State state, const QString &text, const QString &details);
     void fromLibrary();
     void place();
@@ -41,6 +74,10 @@ public:
     QHotReloadIndicator *q_ptr;
     QPointer<QHotLibrary> library;
     QList<QMetaObject::Connection> connections;
+    QPointer<QHotBuilder> builder;
+    QList<QMetaObject::Connection> builderConnections;
+    QHotReload::Detail::SaveToLive saveToLive;
+    int lastSaveToLiveMs = -1;
 
     QHotReloadIndicator::State state = QHotReloadIndicator::Idle;
     QString text = QStringLiteral("no hot library");
@@ -140,25 +177,21 @@ void QHotReloadIndicatorPrivate::attach()
     connections << QObject::connect(lib, &QHotLibrary::aboutToReload, q, [this] {
         swapTimer.start();
         restoreProblem.clear();
+        saveToLive.aboutToReload();
     });
     connections << QObject::connect(lib, &QHotLibrary::stateRestoreFailed, q,
                                     [this](const QString &reason) { restoreProblem = reason; });
     connections << QObject::connect(lib, &QHotLibrary::reloaded, q, [this] {
-        const int version = library->version();
-        const QString path = QDir::toNativeSeparators(library->fileName());
-        QString line;
-        QString full;
+        qint64 swapMs = -1;
         if (swapTimer.isValid()) {
-            lastReloadMs = int(swapTimer.elapsed());
+            swapMs = lastReloadMs = int(swapTimer.elapsed());
             swapTimer.invalidate();
-            line = QStringLiteral("reloaded v%1 in %2 ms").arg(version).arg(lastReloadMs);
-            full = QStringLiteral("Version %1 of %2 is live. The swap (from aboutToReload to reloaded: "
-                                  "blockers, state hooks, unloading the old copy) took %3 ms.")
-                           .arg(version).arg(path).arg(lastReloadMs);
-        } else {
-            line = QStringLiteral("loaded v%1").arg(version);
-            full = QStringLiteral("Version %1 of %2 is live.").arg(version).arg(path);
         }
+        const auto words = saveToLive.reloaded(library->version(), swapMs, library->fileName());
+        if (words.saveToLiveMs >= 0)
+            lastSaveToLiveMs = int(words.saveToLiveMs);
+        QString line = words.line;
+        QString full = words.details;
         const QDateTime written = QFileInfo(library->fileName()).lastModified();
         if (written.isValid()) {
             full += QStringLiteral(" It went live %1 ms after the file was last written.")
@@ -187,6 +220,29 @@ void QHotReloadIndicatorPrivate::attach()
     });
 }
 
+void QHotReloadIndicatorPrivate::followBuilder()
+{
+    Q_Q(QHotReloadIndicator);
+    QHotBuilder *b = builder;
+    builderConnections << QObject::connect(b, &QHotBuilder::buildStarted, q, [this] {
+        saveToLive.buildStarted(builder->msecsSinceSave());
+        q_func()->setBuilding(true);
+    });
+    builderConnections << QObject::connect(b, &QHotBuilder::buildFinished, q, [this](bool ok, int msecs) {
+        saveToLive.buildFinished(ok, msecs);
+        if (ok)
+            q_func()->setBuilding(false);
+    });
+    builderConnections << QObject::connect(b, &QHotBuilder::buildFailed, q,
+                                           [this](const QString &first, const QString &output) {
+                                               q_func()->setBuildFailed(first, output);
+                                           });
+    builderConnections << QObject::connect(b, &QObject::destroyed, q, [this] {
+        builderConnections.clear();
+        Q_EMIT q_func()->builderChanged();
+    });
+}
+
 void QHotReloadIndicatorPrivate::detach()
 {
     for (const QMetaObject::Connection &c : std::as_const(connections))
@@ -200,8 +256,8 @@ void QHotReloadIndicatorPrivate::place()
     if (!overlayWindow)
         return;
     const QRect area = overlayWindow->rect().adjusted(OverlayMargin, OverlayMargin, -OverlayMargin, -OverlayMargin);
-    const QSize size = q->sizeHint().boundedTo(area.size());
-    QRect r(QPoint(), size);
+    const int width = qMin(q->sizeHint().width(), area.width());
+    QRect r(QPoint(), QSize(width, qMin(q->heightForWidth(width), area.height())));
     switch (corner) {
     case Qt::TopLeftCorner: r.moveTopLeft(area.topLeft()); break;
     case Qt::TopRightCorner: r.moveTopRight(area.topRight()); break;
@@ -219,7 +275,9 @@ QHotReloadIndicator::QHotReloadIndicator(QWidget *parent)
 {
     setObjectName(QStringLiteral("qhotreload-indicator"));
     setCursor(Qt::PointingHandCursor);
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
     setToolTip(d_ptr->text);
 }
 
@@ -242,9 +300,13 @@ QHotReloadIndicator::~QHotReloadIndicator()
 
 QHotReloadIndicator *QHotReloadIndicator::attachOverlay(QWidget *window, QHotLibrary *library, Qt::Corner corner)
 {
-    if (!window)
+    if (!window || !library)
         return nullptr;
     auto *indicator = new QHotReloadIndicator(window);
+    // Over the window's own widgets: a size smaller than theirs.
+    QFont font = indicator->font();
+    font.setPointSizeF(font.pointSizeF() * 0.9);
+    indicator->setFont(font);
     QHotReloadIndicatorPrivate *d = indicator->d_func();
     d->overlayWindow = window;
     d->corner = corner;
@@ -279,6 +341,38 @@ void QHotReloadIndicator::setLibrary(QHotLibrary *library)
         d->attach();
     d->fromLibrary();
     Q_EMIT libraryChanged();
+}
+
+QHotBuilder *QHotReloadIndicator::builder() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->builder;
+}
+
+void QHotReloadIndicator::setBuilder(QHotBuilder *builder)
+{
+    Q_D(QHotReloadIndicator);
+    if (builder == d->builder)
+        return;
+    for (const QMetaObject::Connection &c : std::as_const(d->builderConnections))
+        disconnect(c);
+    d->builderConnections.clear();
+    d->builder = builder;
+    if (builder) {
+        d->followBuilder();
+        // A build running or failed now is the news.
+        if (builder->state() == QHotBuilder::Building)
+            setBuilding(true);
+        else if (builder->state() == QHotBuilder::Failed)
+            setBuildFailed(builder->firstError(), builder->output());
+    }
+    Q_EMIT builderChanged();
+}
+
+int QHotReloadIndicator::lastSaveToLiveMs() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->lastSaveToLiveMs;
 }
 
 QHotReloadIndicator::State QHotReloadIndicator::state() const
@@ -352,8 +446,7 @@ void QHotReloadIndicator::setBuildFailed(const QString &firstError, const QStrin
 {
     Q_D(QHotReloadIndicator);
     const QString first = firstError.section(QLatin1Char('\n'), 0, 0).trimmed();
-    d->setState(BuildFailed, QStringLiteral("build failed: %1").arg(first),
-                fullText.isEmpty() ? firstError : fullText);
+    d->setState(BuildFailed, QHotReload::Detail::buildFailedLine(first), fullText.isEmpty() ? firstError : fullText);
 }
 
 void QHotReloadIndicator::showDetails()
@@ -385,9 +478,34 @@ QSize QHotReloadIndicator::sizeHint() const
 {
     Q_D(const QHotReloadIndicator);
     const QFontMetrics fm = fontMetrics();
-    const int h = fm.height() + 8;
+    const int h = fm.height() + 2 * Padding;
     const int w = h + fm.horizontalAdvance(d->text) + 10;
     return QSize(qMin(w, MaxWidth), h);
+}
+
+bool QHotReloadIndicator::hasHeightForWidth() const
+{
+    return true;
+}
+
+int QHotReloadIndicator::heightForWidth(int width) const
+{
+    const QFontMetrics fm = fontMetrics();
+    const int lines = qMax(1, int(shownLines(width).size()));
+    return lines * fm.lineSpacing() + (fm.height() - fm.lineSpacing()) + 2 * Padding;
+}
+
+QStringList QHotReloadIndicator::shownLines(int width) const
+{
+    Q_D(const QHotReloadIndicator);
+    // The dot takes a square of one line's height on the left.
+    const int dotArea = fontMetrics().height() + 2 * Padding;
+    return wrapLines(d->text, font(), width - dotArea - 5);
+}
+
+QString QHotReloadIndicator::shownText() const
+{
+    return shownLines(width()).join(QLatin1Char('\n'));
 }
 
 void QHotReloadIndicator::paintEvent(QPaintEvent *)
@@ -412,16 +530,20 @@ void QHotReloadIndicator::paintEvent(QPaintEvent *)
     case Refused:
     case BuildFailed: dot = QColor(0xd9, 0x30, 0x25); break;
     }
-    const int h = height();
+    const QFontMetrics fm = fontMetrics();
+    const int h = fm.height() + 2 * Padding; // one line's row: the dot sits in its square
     const qreal radius = h / 5.0;
     p.setPen(Qt::NoPen);
     p.setBrush(dot);
     p.drawEllipse(QPointF(h / 2.0, h / 2.0), radius, radius);
 
     p.setPen(palette().color(QPalette::ToolTipText));
-    const QRect textRect = rect().adjusted(h, 0, -5, 0);
-    p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
-               fontMetrics().elidedText(d->text, Qt::ElideRight, textRect.width()));
+    const QStringList lines = shownLines(width());
+    int y = Padding + fm.ascent();
+    for (const QString &line : lines) {
+        p.drawText(QPoint(h, y), line);
+        y += fm.lineSpacing();
+    }
 }
 
 void QHotReloadIndicator::mouseReleaseEvent(QMouseEvent *event)

@@ -9,6 +9,10 @@
 #include <QHotReload/QHotLibrary>
 #if defined(QHOT_TEST_WITH_INDICATOR)
 #  include <QHotReload/QHotReloadIndicator>
+#  include <QtWidgets/QHBoxLayout>
+#  include <QtWidgets/QPlainTextEdit>
+#  include <QtWidgets/QPushButton>
+#  include <QtWidgets/QVBoxLayout>
 #endif
 
 #include <QtCore/QDir>
@@ -111,9 +115,64 @@ private:
     std::unique_ptr<QHotLibrary> m_library;
     std::unique_ptr<QHotBuilder> m_builder;
 #if defined(QHOT_TEST_WITH_INDICATOR)
+    // A window of \a width with an editor and a row of buttons, the overlay
+    // on it following the library and the builder.
+    std::unique_ptr<QWidget> windowWithOverlay(int width);
+    // Grabs \a window to <test dir>/screenshots/indicator-widgets-<what>-<width>.png
+    // and checks what its overlay shows: every one of \a shown, whole, inside the window.
+    void checkOverlay(QWidget *window, const QString &what, const QStringList &shown);
+
     std::unique_ptr<QHotReloadIndicator> m_indicator;
+    std::unique_ptr<QWidget> m_narrow; // 300 px wide
+    std::unique_ptr<QWidget> m_wide;   // 1200 px wide
 #endif
 };
+
+#if defined(QHOT_TEST_WITH_INDICATOR)
+std::unique_ptr<QWidget> tst_QHotBuilder::windowWithOverlay(int width)
+{
+    auto window = std::make_unique<QWidget>();
+    auto *layout = new QVBoxLayout(window.get());
+    layout->addWidget(new QPlainTextEdit(QStringLiteral("The application's own widgets"), window.get()));
+    auto *buttons = new QHBoxLayout;
+    for (const char *name : {"7", "8", "OK"})
+        buttons->addWidget(new QPushButton(QString::fromLatin1(name), window.get()));
+    layout->addLayout(buttons);
+    window->resize(width, 220);
+    window->show();
+    if (window->width() != width)
+        qWarning("the test window is %d px wide, not %d", window->width(), width);
+    QHotReloadIndicator *overlay = QHotReloadIndicator::attachOverlay(window.get(), m_library.get());
+    overlay->setBuilder(m_builder.get());
+    return window;
+}
+
+void tst_QHotBuilder::checkOverlay(QWidget *window, const QString &what, const QStringList &shown)
+{
+    auto *overlay = window->findChild<QHotReloadIndicator *>();
+    QVERIFY(overlay);
+    QVERIFY(overlay->isVisible());
+    QVERIFY(window->width() == 300 || window->width() == 1200);
+    const QPixmap shot = window->grab();
+    const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const QString file = QStringLiteral("%1/indicator-widgets-%2-%3.png").arg(dir, what).arg(window->width());
+    QVERIFY2(shot.save(file), qPrintable(file));
+
+    // What is painted, at the width it has: nothing cut off, inside the window.
+    const QString text = overlay->shownText();
+    const QString context = QStringLiteral("%1 (%2 px): shown \"%3\", text \"%4\", %5")
+                                    .arg(what).arg(window->width()).arg(text, overlay->text(), file);
+    QVERIFY2(window->rect().contains(overlay->geometry()), qPrintable(context));
+    QVERIFY2(!text.contains(QChar(0x2026)), qPrintable(context));
+    QVERIFY2(text.count(QLatin1Char('\n')) <= 1, qPrintable(context));
+    const QString oneLine = QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    for (const QString &part : shown)
+        QVERIFY2(oneLine.contains(part), qPrintable(part + QLatin1String(" missing: ") + context));
+    // Out of the way: a corner, not a band across the window.
+    QVERIFY2(overlay->height() <= window->height() / 3, qPrintable(context));
+}
+#endif
 
 bool tst_QHotBuilder::run(const QStringList &arguments, QString *output)
 {
@@ -209,6 +268,8 @@ void tst_QHotBuilder::cleanupTestCase()
     QFile(gateFile()).open(QIODevice::WriteOnly);
     m_builder.reset();
 #if defined(QHOT_TEST_WITH_INDICATOR)
+    m_narrow.reset();
+    m_wide.reset();
     m_indicator.reset();
 #endif
     m_library.reset();
@@ -355,6 +416,10 @@ void tst_QHotBuilder::syntaxErrorKeepsOldCode()
     QSignalSpy refused(m_library.get(), &QHotLibrary::reloadFailed);
     const int versionBefore = m_library->version();
 
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    m_narrow = windowWithOverlay(300);
+    m_wide = windowWithOverlay(1200);
+#endif
     QVERIFY(writeInPlace(BrokenSource));
     QVERIFY(failed.wait(BuildTimeout));
     QCOMPARE(finished.size(), 1);
@@ -362,6 +427,16 @@ void tst_QHotBuilder::syntaxErrorKeepsOldCode()
     QCOMPARE(m_builder->state(), QHotBuilder::Failed);
 
     const QString firstError = failed.at(0).at(0).toString();
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    // The compiler's line and message, e.g. "…/src/answer.cpp:4:14: error: expected ';' before '}' token".
+    const QString errorLine = firstError.section(QLatin1Char(':'), 1, 1);
+    const QString errorMessage = firstError.section(QLatin1String("error: "), 1);
+    QVERIFY2(!errorLine.isEmpty() && !errorMessage.isEmpty(), qPrintable(firstError));
+    const QStringList failure{QStringLiteral("build failed"), QStringLiteral("answer.cpp:") + errorLine, errorMessage};
+    QTRY_COMPARE(m_narrow->findChild<QHotReloadIndicator *>()->state(), QHotReloadIndicator::BuildFailed);
+    checkOverlay(m_narrow.get(), QStringLiteral("build-failed"), failure);
+    checkOverlay(m_wide.get(), QStringLiteral("build-failed"), failure);
+#endif
     const QString fullOutput = failed.at(0).at(1).toString();
     QVERIFY2(firstError.contains(QLatin1String("answer.cpp")), qPrintable(firstError));
     QVERIFY2(firstError.contains(QLatin1String("error")), qPrintable(firstError));
@@ -377,7 +452,11 @@ void tst_QHotBuilder::syntaxErrorKeepsOldCode()
 
 #if defined(QHOT_TEST_WITH_INDICATOR)
     QCOMPARE(m_indicator->state(), QHotReloadIndicator::BuildFailed);
-    QVERIFY2(m_indicator->text().contains(QLatin1String("error")), qPrintable(m_indicator->text()));
+    // The file (no directory) and line, then the compiler's message.
+    const QString message = firstError.section(QLatin1String("error: "), 1);
+    QVERIFY2(m_indicator->text().startsWith(QStringLiteral("build failed · answer.cpp:"))
+                     && m_indicator->text().endsWith(message),
+             qPrintable(m_indicator->text() + QLatin1String(" / ") + firstError));
     QVERIFY(m_indicator->details().contains(firstError));
 #endif
 }
@@ -397,6 +476,22 @@ void tst_QHotBuilder::fixBuildsAndReloads()
     QTRY_COMPARE_WITH_TIMEOUT(answer(), 3, BuildTimeout);
 #if defined(QHOT_TEST_WITH_INDICATOR)
     QTRY_COMPARE_WITH_TIMEOUT(m_indicator->state(), QHotReloadIndicator::Reloaded, BuildTimeout);
+    // A build led to it: the time from the save, and its parts.
+    const QString live = m_indicator->text();
+    QVERIFY2(live.startsWith(QStringLiteral("saved → live ")), qPrintable(live));
+    QVERIFY(m_indicator->lastSaveToLiveMs() > 0);
+    QVERIFY(m_indicator->lastSaveToLiveMs() >= m_indicator->lastReloadMs());
+    QVERIFY2(m_indicator->details().contains(QStringLiteral("after the save that started its build")),
+             qPrintable(m_indicator->details()));
+    const QString figure = live.section(QLatin1Char('('), 0, 0).trimmed(); // "saved → live 2.8 s"
+    for (QWidget *window : {m_narrow.get(), m_wide.get()}) {
+        auto *overlay = window->findChild<QHotReloadIndicator *>();
+        QTRY_COMPARE_WITH_TIMEOUT(overlay->state(), QHotReloadIndicator::Reloaded, BuildTimeout);
+        QCOMPARE(overlay->text(), live);
+        checkOverlay(window, QStringLiteral("saved-to-live"), {figure, QStringLiteral("(build "), QStringLiteral("swap ")});
+    }
+    m_narrow.reset();
+    m_wide.reset();
 #endif
 }
 
