@@ -9,9 +9,8 @@
 
 #include <QHotReload/qhotbuilder.h>
 
-#include "statuswords_p.h"
+#include "statusmodel_p.h"
 
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QString>
 #include <QtQml/qqmlregistration.h>
@@ -30,7 +29,8 @@
       \li \c Reloaded: a new version went live (\l lastReloadMs: the swap's duration);
       \li \c Refused: a new version was refused; the old one keeps running;
       \li \c Building: the \l builder's build is running (the loaded version
-          keeps running);
+          keeps running); "out of date · building …" when the builder found
+          the library older than its sources at start (QHotBuilder::outOfDate());
       \li \c BuildFailed: the \l builder's last build failed: \l text has the
           compiler's first error line, \l details all the build printed. It
           lasts until the next build starts or a new version goes live.
@@ -94,31 +94,9 @@ Q_SIGNALS:
     void textChanged();
 
 private:
-    void setState(State state, const QString &text, const QString &details);
-    void takeLibraryState();
-    void onAboutToReload();
-    void onReloaded();
-    void onReloadFailed(const QString &reason);
-    void onStateRestoreFailed(const QString &reason);
-    void onBuildStarted();
-    void onBuildFinished(bool ok, int msecs);
-    void onBuildFailed(const QString &firstError, const QString &fullOutput);
-    QString shownName() const;
-
     QHotQmlFollowedLibrary m_library;
-    QHotQmlFollowed<QHotBuilder> m_builder;
-    // What was shown when a build started: shown again when it succeeds.
-    State m_stateBeforeBuild = Idle;
-    QString m_textBeforeBuild;
-    QString m_detailsBeforeBuild;
-    State m_state = Idle;
-    QString m_text;
-    QString m_details;
-    QString m_restoreFailure; // from stateRestoreFailed(), shown with the reloaded() that follows
-    int m_lastReloadMs = -1;
-    int m_lastSaveToLiveMs = -1;
-    QElapsedTimer m_swapClock;
-    QHotReload::Detail::SaveToLive m_saveToLive;
+    // What it says: the one status model both indicators present.
+    QHotReload::Detail::StatusModel m_model;
 };
 
 #endif // QHOTRELOAD_QML_HOTRELOADSTATUS_H

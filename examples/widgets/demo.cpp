@@ -112,9 +112,8 @@ public:
         QString output;
     };
 
-    DemoBuilder(LiveDemo &demo, QObject *indicator) : m_demo(demo), m_builder(QHOT_BUILD_INFO(widgets_scene))
+    explicit DemoBuilder(LiveDemo &demo) : m_demo(demo), m_builder(QHOT_BUILD_INFO(widgets_scene))
     {
-        m_builder.setIndicator(indicator);
         // Not enabled: it watches nothing and builds only when asked, so each
         // timing starts at a known save.
         QObject::connect(&m_builder, &QHotBuilder::buildStarted, &m_builder,
@@ -223,7 +222,7 @@ bool Demo::setUp()
         return false;
     // A first build before anything is loaded: the live copies may just have
     // been put back by startFromPristine().
-    m_builder = std::make_unique<DemoBuilder>(m_demo, nullptr);
+    m_builder = std::make_unique<DemoBuilder>(m_demo);
     if (const DemoBuilder::Run first = m_builder->run(); !first.succeeded)
         return m_demo.fail(QStringLiteral("the build failed:\n") + first.output);
 
@@ -235,7 +234,7 @@ bool Demo::setUp()
     m_window = std::make_unique<SceneWindow>();
     m_window->resize(960, 540);
     m_window->show();
-    m_builder->builder().setIndicator(m_window->indicator());
+    m_window->indicator()->setBuilder(&m_builder->builder());
 
     m_connections << QObject::connect(m_library, &QHotLibrary::aboutToReload, m_window.get(), [this] {
         m_ballsAtSwap = m_window->view()->state().balls;

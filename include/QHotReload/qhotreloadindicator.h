@@ -20,8 +20,8 @@ class QHotReloadIndicatorPrivate;
     refused, build failed — with the full text on demand.
 
     Follow a QHotLibrary with setLibrary(); the indicator then tracks its
-    signals. Follow a QHotBuilder with setBuilder() (QHotBuilder::setIndicator()
-    and QHOT_BUILD_ON_SAVE do it); another build-on-save driver reports builds
+    signals. Follow a QHotBuilder with setBuilder() (QHOT_BUILD_ON_SAVE() does it
+    when given the indicator); another build-on-save driver reports builds
     with setBuilding() and setBuildFailed(). The full text (a refusal's whole
     reason, the compiler's whole output) is the tooltip, details(), and the
     dialog showDetails() opens (also on a click).
@@ -54,7 +54,8 @@ public:
         Idle,        //!< no library set
         NotLoaded,   //!< the library is not loaded (details: why)
         Watching,    //!< loaded, waiting for a rebuild
-        Building,    //!< a build is running (setBuilding())
+        Building,    //!< a build is running (setBuilding()); "out of date · building …" when the
+                     //!< builder found the library older than its sources at start
         Reloaded,    //!< a new version went live
         Refused,     //!< a new version was refused; the old one runs
         BuildFailed  //!< the last build failed (setBuildFailed()); the old code runs

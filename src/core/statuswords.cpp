@@ -42,6 +42,11 @@ QString buildFailedLine(const QString &firstError)
     return QStringLiteral("build failed · %1").arg(briefError(firstError));
 }
 
+QString outOfDateLine(const QString &fileName)
+{
+    return QStringLiteral("out of date · building %1…").arg(fileName);
+}
+
 QString duration(qint64 msecs)
 {
     // A no-break space: a wrapped line never leaves the unit alone.
@@ -55,37 +60,37 @@ QString duration(qint64 msecs)
     return seconds + QStringLiteral("\u00a0s");
 }
 
-void SaveToLive::buildStarted(qint64 msecsSinceSave)
+void SaveToLive::buildStarted(qint64 now, qint64 msecsSinceSave)
 {
-    m_sinceBuildStart.start();
-    m_saveBeforeBuild = qMax<qint64>(0, msecsSinceSave);
+    m_buildStart = now;
+    m_saveBeforeBuild = msecsSinceSave; // -1: no save started it
     m_buildMs = -1;
 }
 
 void SaveToLive::buildFinished(bool ok, int msecs)
 {
     if (!ok) {
-        m_sinceBuildStart.invalidate();
+        m_buildStart = -1;
         return;
     }
     m_buildMs = msecs;
 }
 
-void SaveToLive::aboutToReload()
+void SaveToLive::aboutToReload(qint64 now)
 {
     m_buildPart = -1;
     m_savedAtSwap = -1;
-    if (!m_sinceBuildStart.isValid())
+    if (m_buildStart < 0)
         return;
-    const qint64 sinceStart = m_sinceBuildStart.elapsed();
+    const qint64 sinceStart = now - m_buildStart;
     // The linker's output is often taken before the build command returns:
     // the build's part ends where the swap starts, or where the build ended.
     if (m_buildMs >= 0 && sinceStart - m_buildMs > BuildToReloadMs) {
-        m_sinceBuildStart.invalidate();
+        m_buildStart = -1;
         return;
     }
     m_buildPart = m_buildMs >= 0 ? qMin<qint64>(m_buildMs, sinceStart) : sinceStart;
-    m_savedAtSwap = m_saveBeforeBuild + sinceStart;
+    m_savedAtSwap = qMax<qint64>(0, m_saveBeforeBuild) + sinceStart;
 }
 
 SaveToLive::Words SaveToLive::reloaded(int version, qint64 swapMs, const QString &file)
@@ -93,7 +98,15 @@ SaveToLive::Words SaveToLive::reloaded(int version, qint64 swapMs, const QString
     Words words;
     const QString path = QDir::toNativeSeparators(file);
     const QString swap = swapMs >= 0 ? duration(swapMs) : QString();
-    if (m_buildPart >= 0 && swapMs >= 0) {
+    if (m_buildPart >= 0 && swapMs >= 0 && m_saveBeforeBuild < 0) {
+        // Built at start (out of date): no save to count from.
+        words.line = QStringLiteral("built → live %1 (build %2, swap %3)")
+                             .arg(duration(m_savedAtSwap + swapMs), duration(m_buildPart), swap);
+        words.details = QStringLiteral("Version %1 of %2 is live %3 after the build that brought it up to "
+                                       "date started: %4 building, %5 of swap.")
+                                .arg(version)
+                                .arg(path, duration(m_savedAtSwap + swapMs), duration(m_buildPart), swap);
+    } else if (m_buildPart >= 0 && swapMs >= 0) {
         words.saveToLiveMs = m_savedAtSwap + swapMs;
         words.line = QStringLiteral("saved → live %1 (build %2, swap %3)")
                              .arg(duration(words.saveToLiveMs), duration(m_buildPart), swap);
@@ -117,7 +130,7 @@ SaveToLive::Words SaveToLive::reloaded(int version, qint64 swapMs, const QString
     // No-break spaces are for the wrapped line only.
     words.details.replace(QChar(0xa0), QLatin1Char(' '));
     // Told once: the next reload is timed anew.
-    m_sinceBuildStart.invalidate();
+    m_buildStart = -1;
     m_buildPart = -1;
     m_savedAtSwap = -1;
     return words;

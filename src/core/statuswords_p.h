@@ -9,7 +9,6 @@
 
 #include <QHotReload/qhotreloadcore_export.h>
 
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QString>
 
 namespace QHotReload::Detail {
@@ -27,6 +26,9 @@ QHOTRELOAD_CORE_EXPORT QString briefError(const QString &firstError);
 //! \internal "build failed · calclogic.cpp:11: expected ';' …"
 QHOTRELOAD_CORE_EXPORT QString buildFailedLine(const QString &firstError);
 
+//! \internal "out of date · building liblogic.so…": a build QHotBuilder started at start-up.
+QHOTRELOAD_CORE_EXPORT QString outOfDateLine(const QString &fileName);
+
 //! \internal 950 → "950 ms", 2790 → "2.79 s", 2800 → "2.8 s" (a no-break space before the unit).
 QHOTRELOAD_CORE_EXPORT QString duration(qint64 msecs);
 
@@ -34,8 +36,9 @@ QHOTRELOAD_CORE_EXPORT QString duration(qint64 msecs);
     \internal
     Times a reload that a build led to: fed by the builder's buildStarted()
     (with QHotBuilder::msecsSinceSave()) and buildFinished(), and by the
-    library's aboutToReload() and reloaded(). A reload that no build of the
-    last few seconds led to is told with its swap time alone.
+    library's aboutToReload() and reloaded(), each with the time \a now
+    (ms of one monotonic clock). A reload that no build of the last few
+    seconds led to is told with its swap time alone.
 */
 class QHOTRELOAD_CORE_EXPORT SaveToLive
 {
@@ -47,15 +50,15 @@ public:
         qint64 saveToLiveMs = -1;
     };
 
-    void buildStarted(qint64 msecsSinceSave);
+    void buildStarted(qint64 now, qint64 msecsSinceSave);
     void buildFinished(bool ok, int msecs);
-    void aboutToReload();
+    void aboutToReload(qint64 now);
     //! The words for a swap of \a swapMs that made \a version of \a file live (-1: no swap timed).
     Words reloaded(int version, qint64 swapMs, const QString &file);
 
 private:
-    QElapsedTimer m_sinceBuildStart;
-    qint64 m_saveBeforeBuild = 0; // ms from the save to the build's start
+    qint64 m_buildStart = -1;     // when the build started; -1: no build to tell
+    qint64 m_saveBeforeBuild = 0; // ms from the save to the build's start; -1: no save
     qint64 m_buildMs = -1;        // the build's own duration, once it ended
     qint64 m_buildPart = -1;      // build start to the swap's start, for this reload
     qint64 m_savedAtSwap = -1;

@@ -3,13 +3,9 @@
 
 #include <QHotReload/qhotlibrary.h>
 
-#include "statuswords_p.h"
+#include "statusmodel_p.h"
 
-#include <QtCore/QDateTime>
-#include <QtCore/QDir>
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QEvent>
-#include <QtCore/QFileInfo>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtGui/QMouseEvent>
@@ -62,35 +58,16 @@ class QHotReloadIndicatorPrivate
 public:
     explicit QHotReloadIndicatorPrivate(QHotReloadIndicator *q) : q_ptr(q) {}
 
-    void attach();
-    void detach();
-    void followBuilder();
-    void setState(QHotReloadIndicator::State state, const QString &text, const QString &details);
-    void fromLibrary();
+    void present();
     void place();
-    QString fileName() const;
-    QString shortReason(const QString &reason) const;
 
     QHotReloadIndicator *q_ptr;
-    QPointer<QHotLibrary> library;
-    QList<QMetaObject::Connection> connections;
-    QPointer<QHotBuilder> builder;
-    QList<QMetaObject::Connection> builderConnections;
-    QHotReload::Detail::SaveToLive saveToLive;
-    int lastSaveToLiveMs = -1;
+    // What it says: the one status model both indicators present.
+    QHotReload::Detail::StatusModel model;
 
     QHotReloadIndicator::State state = QHotReloadIndicator::Idle;
-    QString text = QStringLiteral("no hot library");
+    QString text;
     QString details;
-    int lastReloadMs = -1;
-
-    // What was shown before a build started, for setBuilding(false).
-    QHotReloadIndicator::State stateBeforeBuild = QHotReloadIndicator::Idle;
-    QString textBeforeBuild;
-    QString detailsBeforeBuild;
-
-    QElapsedTimer swapTimer;
-    QString restoreProblem;
 
     QPointer<QWidget> overlayWindow;
     Qt::Corner corner = Qt::BottomRightCorner;
@@ -99,31 +76,28 @@ public:
     QPointer<QDialog> detailsDialog;
 };
 
-QString QHotReloadIndicatorPrivate::fileName() const
+// Shows what the model says now. A swap in progress (a few ms) is not shown:
+// its result is.
+void QHotReloadIndicatorPrivate::present()
 {
-    return library ? QFileInfo(library->fileName()).fileName() : QString();
-}
-
-// Reasons start with the watched file's full path; one line has room for its name.
-QString QHotReloadIndicatorPrivate::shortReason(const QString &reason) const
-{
-    QString line = reason.section(QLatin1Char('\n'), 0, 0);
-    if (library) {
-        const QString path = QDir::toNativeSeparators(library->fileName());
-        if (line.startsWith(path))
-            line = fileName() + line.mid(path.size());
-    }
-    return line;
-}
-
-void QHotReloadIndicatorPrivate::setState(QHotReloadIndicator::State s, const QString &t, const QString &details_)
-{
+    using Model = QHotReload::Detail::StatusModel;
     Q_Q(QHotReloadIndicator);
+    QHotReloadIndicator::State s = state;
+    switch (model.state()) {
+    case Model::Idle: s = QHotReloadIndicator::Idle; break;
+    case Model::NotLoaded: s = QHotReloadIndicator::NotLoaded; break;
+    case Model::Watching: s = QHotReloadIndicator::Watching; break;
+    case Model::Reloading: return;
+    case Model::Reloaded: s = QHotReloadIndicator::Reloaded; break;
+    case Model::Refused: s = QHotReloadIndicator::Refused; break;
+    case Model::Building: s = QHotReloadIndicator::Building; break;
+    case Model::BuildFailed: s = QHotReloadIndicator::BuildFailed; break;
+    }
     const bool stateChanged = s != state;
-    const bool textChanged = t != text || details_ != details;
+    const bool textChanged = model.text() != text || model.details() != details;
     state = s;
-    text = t;
-    details = details_;
+    text = model.text();
+    details = model.details();
     q->setToolTip(details.isEmpty() ? text : details);
     if (detailsDialog) {
         if (auto *edit = detailsDialog->findChild<QPlainTextEdit *>())
@@ -148,106 +122,6 @@ void QHotReloadIndicatorPrivate::setState(QHotReloadIndicator::State s, const QS
         Q_EMIT q->stateChanged(s);
     if (textChanged)
         Q_EMIT q->textChanged();
-}
-
-void QHotReloadIndicatorPrivate::fromLibrary()
-{
-    if (!library) {
-        setState(QHotReloadIndicator::Idle, QStringLiteral("no hot library"), QString());
-        return;
-    }
-    if (!library->isLoaded()) {
-        const QString why = library->errorString();
-        setState(QHotReloadIndicator::NotLoaded,
-                 why.isEmpty() ? QStringLiteral("not loaded: %1").arg(fileName())
-                               : QStringLiteral("not loaded: %1").arg(shortReason(why)),
-                 why);
-        return;
-    }
-    setState(QHotReloadIndicator::Watching, QStringLiteral("watching %1 (v%2)").arg(fileName()).arg(library->version()),
-             QStringLiteral("Watching %1; version %2 is loaded.")
-                     .arg(QDir::toNativeSeparators(library->fileName()))
-                     .arg(library->version()));
-}
-
-void QHotReloadIndicatorPrivate::attach()
-{
-    Q_Q(QHotReloadIndicator);
-    QHotLibrary *lib = library;
-    connections << QObject::connect(lib, &QHotLibrary::aboutToReload, q, [this] {
-        swapTimer.start();
-        restoreProblem.clear();
-        saveToLive.aboutToReload();
-    });
-    connections << QObject::connect(lib, &QHotLibrary::stateRestoreFailed, q,
-                                    [this](const QString &reason) { restoreProblem = reason; });
-    connections << QObject::connect(lib, &QHotLibrary::reloaded, q, [this] {
-        qint64 swapMs = -1;
-        if (swapTimer.isValid()) {
-            swapMs = lastReloadMs = int(swapTimer.elapsed());
-            swapTimer.invalidate();
-        }
-        const auto words = saveToLive.reloaded(library->version(), swapMs, library->fileName());
-        if (words.saveToLiveMs >= 0)
-            lastSaveToLiveMs = int(words.saveToLiveMs);
-        QString line = words.line;
-        QString full = words.details;
-        const QDateTime written = QFileInfo(library->fileName()).lastModified();
-        if (written.isValid()) {
-            full += QStringLiteral(" It went live %1 ms after the file was last written.")
-                            .arg(written.msecsTo(QDateTime::currentDateTime()));
-        }
-        if (!restoreProblem.isEmpty()) {
-            line += QStringLiteral(" (state not restored)");
-            full += QLatin1Char('\n') + restoreProblem;
-        }
-        setState(QHotReloadIndicator::Reloaded, line, full);
-    });
-    connections << QObject::connect(lib, &QHotLibrary::reloadFailed, q, [this](const QString &reason) {
-        swapTimer.invalidate();
-        setState(QHotReloadIndicator::Refused, QStringLiteral("refused: %1").arg(shortReason(reason)),
-                 reason + QStringLiteral("\nThe running version (v%1) keeps running.").arg(library->version()));
-    });
-    connections << QObject::connect(lib, &QHotLibrary::loadedChanged, q, [this] {
-        if (!library->isLoaded() || state == QHotReloadIndicator::NotLoaded || state == QHotReloadIndicator::Idle)
-            fromLibrary();
-    });
-    connections << QObject::connect(lib, &QObject::destroyed, q, [this] {
-        Q_Q(QHotReloadIndicator);
-        connections.clear();
-        fromLibrary();
-        Q_EMIT q->libraryChanged();
-    });
-}
-
-void QHotReloadIndicatorPrivate::followBuilder()
-{
-    Q_Q(QHotReloadIndicator);
-    QHotBuilder *b = builder;
-    builderConnections << QObject::connect(b, &QHotBuilder::buildStarted, q, [this] {
-        saveToLive.buildStarted(builder->msecsSinceSave());
-        q_func()->setBuilding(true);
-    });
-    builderConnections << QObject::connect(b, &QHotBuilder::buildFinished, q, [this](bool ok, int msecs) {
-        saveToLive.buildFinished(ok, msecs);
-        if (ok)
-            q_func()->setBuilding(false);
-    });
-    builderConnections << QObject::connect(b, &QHotBuilder::buildFailed, q,
-                                           [this](const QString &first, const QString &output) {
-                                               q_func()->setBuildFailed(first, output);
-                                           });
-    builderConnections << QObject::connect(b, &QObject::destroyed, q, [this] {
-        builderConnections.clear();
-        Q_EMIT q_func()->builderChanged();
-    });
-}
-
-void QHotReloadIndicatorPrivate::detach()
-{
-    for (const QMetaObject::Connection &c : std::as_const(connections))
-        QObject::disconnect(c);
-    connections.clear();
 }
 
 void QHotReloadIndicatorPrivate::place()
@@ -278,7 +152,12 @@ QHotReloadIndicator::QHotReloadIndicator(QWidget *parent)
     QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     policy.setHeightForWidth(true);
     setSizePolicy(policy);
-    setToolTip(d_ptr->text);
+    Q_D(QHotReloadIndicator);
+    connect(&d->model, &QHotReload::Detail::StatusModel::stateChanged, this, [d] { d->present(); });
+    connect(&d->model, &QHotReload::Detail::StatusModel::textChanged, this, [d] { d->present(); });
+    connect(&d->model, &QHotReload::Detail::StatusModel::libraryGone, this, &QHotReloadIndicator::libraryChanged);
+    connect(&d->model, &QHotReload::Detail::StatusModel::builderGone, this, &QHotReloadIndicator::builderChanged);
+    d->present();
 }
 
 QHotReloadIndicator::QHotReloadIndicator(QHotLibrary *library, QWidget *parent)
@@ -290,9 +169,7 @@ QHotReloadIndicator::QHotReloadIndicator(QHotLibrary *library, QWidget *parent)
 QHotReloadIndicator::~QHotReloadIndicator()
 {
     Q_D(QHotReloadIndicator);
-    d->detach();
-    for (const QMetaObject::Connection &c : std::as_const(d->builderConnections))
-        disconnect(c);
+    d->model.disconnect(this);
     if (d->overlayWindow)
         d->overlayWindow->removeEventFilter(this);
     delete d->detailsDialog.data();
@@ -326,53 +203,37 @@ QHotReloadIndicator *QHotReloadIndicator::attachOverlay(QWidget *window, QHotLib
 QHotLibrary *QHotReloadIndicator::library() const
 {
     Q_D(const QHotReloadIndicator);
-    return d->library;
+    return d->model.library();
 }
 
 void QHotReloadIndicator::setLibrary(QHotLibrary *library)
 {
     Q_D(QHotReloadIndicator);
-    if (library == d->library)
+    if (library == d->model.library())
         return;
-    d->detach();
-    d->library = library;
-    d->lastReloadMs = -1;
-    if (library)
-        d->attach();
-    d->fromLibrary();
+    d->model.setLibrary(library);
     Q_EMIT libraryChanged();
 }
 
 QHotBuilder *QHotReloadIndicator::builder() const
 {
     Q_D(const QHotReloadIndicator);
-    return d->builder;
+    return d->model.builder();
 }
 
 void QHotReloadIndicator::setBuilder(QHotBuilder *builder)
 {
     Q_D(QHotReloadIndicator);
-    if (builder == d->builder)
+    if (builder == d->model.builder())
         return;
-    for (const QMetaObject::Connection &c : std::as_const(d->builderConnections))
-        disconnect(c);
-    d->builderConnections.clear();
-    d->builder = builder;
-    if (builder) {
-        d->followBuilder();
-        // A build running or failed now is the news.
-        if (builder->state() == QHotBuilder::Building)
-            setBuilding(true);
-        else if (builder->state() == QHotBuilder::Failed)
-            setBuildFailed(builder->firstError(), builder->output());
-    }
+    d->model.setBuilder(builder);
     Q_EMIT builderChanged();
 }
 
 int QHotReloadIndicator::lastSaveToLiveMs() const
 {
     Q_D(const QHotReloadIndicator);
-    return d->lastSaveToLiveMs;
+    return d->model.lastSaveToLiveMs();
 }
 
 QHotReloadIndicator::State QHotReloadIndicator::state() const
@@ -396,7 +257,7 @@ QString QHotReloadIndicator::details() const
 int QHotReloadIndicator::lastReloadMs() const
 {
     Q_D(const QHotReloadIndicator);
-    return d->lastReloadMs;
+    return d->model.lastReloadMs();
 }
 
 int QHotReloadIndicator::autoHideDelay() const
@@ -425,28 +286,13 @@ void QHotReloadIndicator::setAutoHideDelay(int msecs)
 void QHotReloadIndicator::setBuilding(bool building)
 {
     Q_D(QHotReloadIndicator);
-    if (building) {
-        if (d->state != Building) {
-            d->stateBeforeBuild = d->state;
-            d->textBeforeBuild = d->text;
-            d->detailsBeforeBuild = d->details;
-        }
-        d->setState(Building, QStringLiteral("building %1…").arg(d->fileName()).trimmed(),
-                    QStringLiteral("A build of %1 is running; the loaded version keeps running.")
-                            .arg(d->library ? QDir::toNativeSeparators(d->library->fileName()) : QString()));
-    } else if (d->state == Building) {
-        if (d->stateBeforeBuild == BuildFailed)
-            d->fromLibrary(); // this build went through: the old failure is over
-        else
-            d->setState(d->stateBeforeBuild, d->textBeforeBuild, d->detailsBeforeBuild);
-    }
+    d->model.setBuilding(building);
 }
 
 void QHotReloadIndicator::setBuildFailed(const QString &firstError, const QString &fullText)
 {
     Q_D(QHotReloadIndicator);
-    const QString first = firstError.section(QLatin1Char('\n'), 0, 0).trimmed();
-    d->setState(BuildFailed, QHotReload::Detail::buildFailedLine(first), fullText.isEmpty() ? firstError : fullText);
+    d->model.buildFailed(firstError, fullText);
 }
 
 void QHotReloadIndicator::showDetails()

@@ -107,15 +107,17 @@ void tst_QHotReloadIndicator::buildStates()
     QCOMPARE(indicator.state(), QHotReloadIndicator::BuildFailed);
     // Short words first: the file and line, then what the compiler says.
     QCOMPARE(indicator.text(), QStringLiteral("build failed · panel.cpp:12: expected ';' before '}' token"));
-    QCOMPARE(indicator.details(), full);
-    QCOMPARE(indicator.toolTip(), full);
+    // The whole output, and that the old code runs.
+    QVERIFY2(indicator.details().startsWith(full), qPrintable(indicator.details()));
+    QVERIFY(indicator.details().endsWith(QLatin1String("(v1) keeps running.")));
+    QCOMPARE(indicator.toolTip(), indicator.details());
     QCOMPARE(lib.version(), 1); // the old code runs
 
     indicator.showDetails();
     auto *dialog = indicator.window()->findChild<QDialog *>(QStringLiteral("qhotreload-details"));
     QVERIFY(dialog);
     QVERIFY(dialog->isVisible());
-    QCOMPARE(dialog->findChild<QPlainTextEdit *>()->toPlainText(), full);
+    QCOMPARE(dialog->findChild<QPlainTextEdit *>()->toPlainText(), indicator.details());
 
     // The fix builds and is taken: the indicator follows the library again.
     indicator.setBuilding(true);
