@@ -70,7 +70,10 @@ public:
 
     /*!
         Creates an indicator for \a library as a child of \a window, kept in
-        its \a corner above the other children, and shows it. It hides itself
+        its \a corner above the other children, and shows it. Should that
+        corner cover one of the window's controls (a button, a field, a
+        slider, a tab or tool bar), it moves to the first corner that covers
+        none (or stays if every corner does). It hides itself
         \l autoHideDelay ms after a success and shows again on the next change;
         failures stay until the next change. Returns the indicator (owned by
         \a window), or nullptr if \a window or \a library is null (no

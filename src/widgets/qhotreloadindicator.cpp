@@ -11,9 +11,17 @@
 #include <QtGui/QMouseEvent>
 #include <QtGui/QPainter>
 #include <QtGui/QTextLayout>
+#include <QtWidgets/QAbstractButton>
+#include <QtWidgets/QAbstractSlider>
+#include <QtWidgets/QAbstractSpinBox>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QTabBar>
+#include <QtWidgets/QToolBar>
 #include <QtWidgets/QVBoxLayout>
 
 namespace {
@@ -124,6 +132,24 @@ void QHotReloadIndicatorPrivate::present()
         Q_EMIT q->textChanged();
 }
 
+// Whether \a r (in \a window's coordinates) covers a control of it: something
+// the user clicks or types into.
+static bool coversControl(QWidget *window, const QWidget *indicator, const QRect &r)
+{
+    const auto children = window->findChildren<QWidget *>();
+    for (const QWidget *w : children) {
+        if (w == indicator || !w->isVisible() || indicator->isAncestorOf(w))
+            continue;
+        const bool control = qobject_cast<const QAbstractButton *>(w) || qobject_cast<const QAbstractSpinBox *>(w)
+                || qobject_cast<const QAbstractSlider *>(w) || qobject_cast<const QComboBox *>(w)
+                || qobject_cast<const QLineEdit *>(w) || qobject_cast<const QTabBar *>(w)
+                || qobject_cast<const QMenuBar *>(w) || qobject_cast<const QToolBar *>(w);
+        if (control && r.intersects(QRect(w->mapTo(window, QPoint()), w->size())))
+            return true;
+    }
+    return false;
+}
+
 void QHotReloadIndicatorPrivate::place()
 {
     Q_Q(QHotReloadIndicator);
@@ -131,14 +157,38 @@ void QHotReloadIndicatorPrivate::place()
         return;
     const QRect area = overlayWindow->rect().adjusted(OverlayMargin, OverlayMargin, -OverlayMargin, -OverlayMargin);
     const int width = qMin(q->sizeHint().width(), area.width());
-    QRect r(QPoint(), QSize(width, qMin(q->heightForWidth(width), area.height())));
-    switch (corner) {
-    case Qt::TopLeftCorner: r.moveTopLeft(area.topLeft()); break;
-    case Qt::TopRightCorner: r.moveTopRight(area.topRight()); break;
-    case Qt::BottomLeftCorner: r.moveBottomLeft(area.bottomLeft()); break;
-    case Qt::BottomRightCorner: r.moveBottomRight(area.bottomRight()); break;
+    const QSize size(width, qMin(q->heightForWidth(width), area.height()));
+    const auto inCorner = [&](Qt::Corner c) {
+        QRect r(QPoint(), size);
+        switch (c) {
+        case Qt::TopLeftCorner: r.moveTopLeft(area.topLeft()); break;
+        case Qt::TopRightCorner: r.moveTopRight(area.topRight()); break;
+        case Qt::BottomLeftCorner: r.moveBottomLeft(area.bottomLeft()); break;
+        case Qt::BottomRightCorner: r.moveBottomRight(area.bottomRight()); break;
+        }
+        return r;
+    };
+    // The corner asked for, unless it covers the window's controls (a narrow
+    // window's bottom buttons): then the first corner that covers none.
+    QRect chosen = inCorner(corner);
+    if (coversControl(overlayWindow, q, chosen)) {
+        const bool bottom = corner == Qt::BottomLeftCorner || corner == Qt::BottomRightCorner;
+        const bool right = corner == Qt::TopRightCorner || corner == Qt::BottomRightCorner;
+        const Qt::Corner sameEdge = bottom ? (right ? Qt::BottomLeftCorner : Qt::BottomRightCorner)
+                                           : (right ? Qt::TopLeftCorner : Qt::TopRightCorner);
+        const Qt::Corner across = bottom ? (right ? Qt::TopRightCorner : Qt::TopLeftCorner)
+                                         : (right ? Qt::BottomRightCorner : Qt::BottomLeftCorner);
+        const Qt::Corner opposite = bottom ? (right ? Qt::TopLeftCorner : Qt::TopRightCorner)
+                                           : (right ? Qt::BottomLeftCorner : Qt::BottomRightCorner);
+        for (Qt::Corner c : {sameEdge, across, opposite}) {
+            const QRect r = inCorner(c);
+            if (!coversControl(overlayWindow, q, r)) {
+                chosen = r;
+                break;
+            }
+        }
     }
-    q->setGeometry(r);
+    q->setGeometry(chosen);
 }
 
 // --- QHotReloadIndicator ---------------------------------------------------------

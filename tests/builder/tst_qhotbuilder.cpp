@@ -175,8 +175,14 @@ void tst_QHotBuilder::checkOverlay(QWidget *window, const QString &what, const Q
     const QString oneLine = QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '));
     for (const QString &part : shown)
         QVERIFY2(oneLine.contains(part), qPrintable(part + QLatin1String(" missing: ") + context));
-    // Out of the way: a corner, not a band across the window.
+    // Out of the way: a corner, not a band across the window, and off the window's buttons.
     QVERIFY2(overlay->height() <= window->height() / 3, qPrintable(context));
+    const auto buttons = window->findChildren<QPushButton *>();
+    QVERIFY(!buttons.isEmpty());
+    for (const QPushButton *button : buttons) {
+        QVERIFY2(!overlay->geometry().intersects(button->geometry()),
+                 qPrintable(button->text() + QLatin1String(" covered: ") + context));
+    }
 }
 #endif
 

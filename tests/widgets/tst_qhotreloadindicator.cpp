@@ -10,6 +10,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
 
 using namespace QHotWidgetsTest;
 
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void briefBuildErrors_data();
     void briefBuildErrors();
     void overlay();
+    void overlayAvoidsControls();
     void noLibraryNoOverlay();
 };
 
@@ -188,6 +190,32 @@ void tst_QHotReloadIndicator::overlay()
     QTRY_COMPARE_WITH_TIMEOUT(indicator->state(), QHotReloadIndicator::Reloaded, Timeout);
     QVERIFY(indicator->isVisible());
     QVERIFY(inBottomRight());
+}
+
+// A window whose bottom-right corner holds its OK button: the overlay takes
+// the bottom-left corner instead, and goes back when the button is gone.
+void tst_QHotReloadIndicator::overlayAvoidsControls()
+{
+    WatchedLibrary file(fixturePath(QHOT_FIXTURE_WIDGETS_PANEL_V1));
+    QVERIFY(file.isValid());
+    QHotLibrary lib(file.path());
+    QVERIFY2(lib.load(), qPrintable(lib.errorString()));
+    QWidget window;
+    window.resize(400, 200);
+    auto *ok = new QPushButton(QStringLiteral("OK"), &window);
+    ok->setGeometry(330, 160, 62, 32);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    QHotReloadIndicator *indicator = QHotReloadIndicator::attachOverlay(&window, &lib);
+    QVERIFY(indicator);
+    QVERIFY2(!indicator->geometry().intersects(ok->geometry()), qPrintable(indicator->text()));
+    QVERIFY(indicator->geometry().bottom() > window.height() - 20); // still at the bottom
+    QVERIFY(indicator->geometry().left() < 20);                     // on the left
+
+    delete ok;
+    window.resize(420, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(indicator->geometry().right() > window.width() - 20, Timeout);
 }
 
 void tst_QHotReloadIndicator::noLibraryNoOverlay()
