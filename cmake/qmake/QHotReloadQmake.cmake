@@ -30,5 +30,9 @@ install(FILES
     "${CMAKE_CURRENT_LIST_DIR}/qhotreload_library.prf"
     "${PROJECT_BINARY_DIR}/qmake/qhotreload_paths.pri"
     DESTINATION "${QHOTRELOAD_INSTALL_QMAKEDIR}")
+# The qmake example the feature files point at, beside them: what a qmake user
+# copies to start (packaging_qmake_example builds this installed copy).
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/examples/qmake/"
+    DESTINATION "${CMAKE_INSTALL_DATADIR}/qhotreload/examples/qmake")
 unset(QHOT_QMAKE_INCLUDEDIR)
 unset(QHOT_QMAKE_LIBDIR)

@@ -1,4 +1,4 @@
-# The minimal example with hot reload switched off (test example_minimal_static).
+# The examples with hot reload switched off (test examples_static).
 #
 #   cmake -DSOURCE_DIR=<QHotReload source> -DBINARY_DIR=<new build dir>
 #         [-DCXX_COMPILER=...] [-DMAKE_PROGRAM=<ninja>] [-DQT_DIR=<Qt6_DIR>]
@@ -6,9 +6,11 @@
 #         -P check_static.cmake
 #
 # Configures the whole tree with -DQHOTRELOAD_ENABLED=OFF (no tests, no
-# benchmarks), builds only `minimal` (a rerun rebuilds only what changed), runs
-# `minimal --demo` and checks what it prints, and checks that the binary does
-# not need the QHotReload runtime library.
+# benchmarks, no QML module: the QML example needs hot reload), builds every
+# example that builds with hot reload off (a rerun rebuilds only what
+# changed), runs `minimal --demo` and checks what it prints and that the
+# binary does not need the QHotReload runtime library, and runs the flagship's
+# `widgets_example --demo`, which builds from the same code as the hot build.
 
 foreach(variable SOURCE_DIR BINARY_DIR)
     if(NOT ${variable})
@@ -21,8 +23,10 @@ set(configure_args -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G Ninja
     -DQHOTRELOAD_BUILD_TESTS=OFF
     -DQHOTRELOAD_BUILD_BENCHMARKS=OFF
     -DQHOTRELOAD_BUILD_EXAMPLES=ON
-    # Not needed by minimal; off keeps the configure short.
-    -DQHOTRELOAD_BUILD_WIDGETS=OFF)
+    -DQHOTRELOAD_BUILD_WIDGETS=ON
+    # Not needed by the examples built here; off keeps the build short.
+    -DQHOTRELOAD_BUILD_QML=OFF
+    -DQHOTRELOAD_BUILD_DESIGNER_PLUGIN=OFF)
 if(CXX_COMPILER)
     list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
 endif()
@@ -46,10 +50,11 @@ endfunction()
 
 string(TIMESTAMP started "%s")
 run_step("configure with QHOTRELOAD_ENABLED=OFF" "${CMAKE_COMMAND}" ${configure_args})
-run_step("build of minimal" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target minimal)
+set(examples minimal serialized-state reload-events widgets_example)
+run_step("build of the examples" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target ${examples})
 string(TIMESTAMP built "%s")
 math(EXPR build_seconds "${built} - ${started}")
-message(STATUS "configured and built minimal with QHOTRELOAD_ENABLED=OFF in ${build_seconds} s")
+message(STATUS "configured and built ${examples} with QHOTRELOAD_ENABLED=OFF in ${build_seconds} s")
 
 set(app "${BINARY_DIR}/examples/minimal/minimal")
 if(NOT EXISTS "${app}")
@@ -99,8 +104,18 @@ if(needed MATCHES "QHotReload")
     list(APPEND failures "the static build needs the QHotReload runtime library")
 endif()
 
+# The flagship: the hot build's lines (the indicator, build on save, a
+# QHotWidget) build unchanged and run with the scene linked in.
+set(flagship "${BINARY_DIR}/examples/widgets/widgets_example")
+execute_process(COMMAND "${flagship}" --demo RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "widgets_example --demo (static) printed:\n${out}${err}")
+if(NOT rc EQUAL 0 OR NOT out MATCHES "PASSED: the statically linked scene ran")
+    list(APPEND failures "widgets_example --demo exited with ${rc} without PASSED")
+endif()
+
 if(failures)
     string(REPLACE ";" "\n  " failures "${failures}")
-    message(FATAL_ERROR "example_minimal_static:\n  ${failures}")
+    message(FATAL_ERROR "examples_static:\n  ${failures}")
 endif()
-message(STATUS "PASSED: minimal with hot reload off runs its logic once and needs no QHotReload runtime")
+message(STATUS "PASSED: the examples build with hot reload off; minimal runs its logic once and needs no "
+               "QHotReload runtime; the flagship runs its scene linked in")

@@ -74,6 +74,13 @@ bool LiveDemo::startFromPristine()
         QString live;
         if (!readFile(m_build.sourceFile(name), &pristine) || !readFile(m_build.liveFile(name), &live))
             return false;
+        // A copy the build starts with a #line naming its original
+        // (shared/livecopy.cmake) is pristine with that line.
+        QString original = m_build.sourceFile(name);
+        original.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
+        const QString lineMarker = QStringLiteral("#line 1 \"%1\"\n").arg(original);
+        if (live.startsWith(lineMarker))
+            pristine.prepend(lineMarker);
         m_pristine.insert(name, pristine);
         if (live != pristine) {
             say(QStringLiteral("   the build's copy of %1 differs from the original: copying it again").arg(name));

@@ -94,7 +94,8 @@ int main(int argc, char *argv[])
     QStringList edited;
     for (const char *name : { "scene.h", "scene.cpp", "panel.h", "panel.cpp", "scene.ui" })
         edited << build.sourceFile(QString::fromLatin1(name));
-    builder->setSources(edited);
+    if (builder) // nullptr with hot reload off
+        builder->setSources(edited);
 
     window.show();
     QTextStream(stdout) << "widgets: edit scene.cpp, panel.cpp or scene.ui in " << build.sourceDir << Qt::endl

@@ -17,14 +17,14 @@ SceneView::SceneView(QWidget *parent) : QWidget(parent)
 void SceneView::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
-    QHotLibrary *library = hot_scene::hotModule().library();
-    if (!library || !library->isLoaded()) {
+    if (!hot_scene::hotModule().isLoaded()) {
         // A hot call now would throw: say why instead (the file stays
         // watched, and the next good build is taken).
         painter.fillRect(rect(), QColor(0x30, 0x30, 0x30));
         painter.setPen(Qt::white);
+        const QString why = hot_scene::hotModule().errorString();
         painter.drawText(rect().adjusted(16, 16, -16, -16), Qt::AlignCenter | Qt::TextWordWrap,
-                         library ? library->errorString() : QStringLiteral("no hot library"));
+                         why.isEmpty() ? QStringLiteral("not loaded yet") : why);
         return;
     }
     hot_scene::paint(painter, m_state);

@@ -20,7 +20,6 @@
 SceneWindow::SceneWindow(QWidget *parent) : QWidget(parent)
 {
     setWindowTitle(QStringLiteral("QHotReload: widgets example"));
-    QHotLibrary *library = hot_scene::hotModule().library();
 
     m_view = new SceneView(this);
 
@@ -49,9 +48,11 @@ SceneWindow::SceneWindow(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_view, 1);
     layout->addLayout(side);
 
-    // Over the scene's corner: watching / building / reloaded vN in X ms /
+    // Over the scene's corner: watching / building / saved → live X s /
     // refused / build failed; click it for the whole text.
-    m_indicator = QHotReloadIndicator::attachOverlay(m_view, library, Qt::BottomRightCorner);
+    // With hot reload off there is no library: no indicator, nothing linked.
+    m_indicator = QHotReloadIndicator::attachOverlay(m_view, hot_scene::hotModule().library(),
+                                                     Qt::BottomRightCorner);
 
     connect(&m_timer, &QTimer::timeout, this, &SceneWindow::tick);
     m_timer.start(16);
@@ -92,8 +93,7 @@ void SceneWindow::tick()
     // carry on from where they were rather than jump.
     const double dt = std::min(m_sinceLastFrame.restart() / 1000.0, 0.05);
     readInputs();
-    QHotLibrary *library = hot_scene::hotModule().library();
-    if (library && library->isLoaded())
+    if (hot_scene::hotModule().isLoaded())
         hot_scene::update(m_view->state(), dt);
     m_view->update();
 }

@@ -8,6 +8,7 @@
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
+#include <cstddef>
 #include <memory>
 
 class QHotLibrary;
@@ -56,9 +57,9 @@ struct QHotBuildInfo
     \c{Error}) and the whole output; \l state stays \c Failed until the next
     build starts.
 
-    An indicator (QHotReloadIndicator, or any object with the slots
-    \c{setBuilding(bool)} and \c{setBuildFailed(QString,QString)}) set with
-    setIndicator() is told about each build.
+    QHotBuilder knows nothing of indicators: a QHotReloadIndicator (or a QML
+    HotReloadStatus) follows a builder's signals once given it with its own
+    \c setBuilder(), which QHOT_BUILD_ON_SAVE() calls when given an indicator.
 
     The one line that turns it on, in a host linked with qhot_link_library():
     \code
@@ -82,6 +83,14 @@ struct QHotBuildInfo
     no such records (not built yet, another generator), only \l sources are
     watched; the category \c{qhotreload.builder} says why at debug level.
 
+    Stale code at start: when it is enabled, and once it has learned the
+    dependencies, QHotBuilder compares \l libraryFile (set by
+    QHOT_BUILD_ON_SAVE from the library) with the files it watches. A library
+    that is missing, older than one of them, or whose last build was cut short
+    (the application quit during it: a marker file in the build directory,
+    \c{.qhotbuilder-<target>.building}, outlived it) is built at once;
+    outOfDate() says why first.
+
     Owning thread only.
 */
 class QHOTRELOAD_CORE_EXPORT QHotBuilder : public QObject
@@ -97,10 +106,10 @@ class QHOTRELOAD_CORE_EXPORT QHotBuilder : public QObject
     Q_PROPERTY(QStringList sources READ sources WRITE setSources NOTIFY sourcesChanged)
     Q_PROPERTY(QStringList dependencies READ dependencies NOTIFY dependenciesChanged)
     Q_PROPERTY(int delay READ delay WRITE setDelay NOTIFY delayChanged)
-    Q_PROPERTY(QObject *indicator READ indicator WRITE setIndicator NOTIFY indicatorChanged)
     Q_PROPERTY(QString firstError READ firstError NOTIFY stateChanged)
     Q_PROPERTY(QString output READ output NOTIFY stateChanged)
     Q_PROPERTY(int buildCount READ buildCount NOTIFY stateChanged)
+    Q_PROPERTY(QString libraryFile READ libraryFile WRITE setLibraryFile NOTIFY buildInfoChanged)
 
 public:
     enum State {
@@ -120,11 +129,12 @@ public:
 
     /*!
         Creates a builder for \a info as a child of \a library (or of nothing
-        if \a library is null), feeding \a indicator if given, and enables it.
-        What QHOT_BUILD_ON_SAVE() calls.
+        if \a library is null), with \l libraryFile the library's file, and
+        enables it (which builds at once a library older than its sources,
+        once the event loop runs). What QHOT_BUILD_ON_SAVE() calls. With
+        \c{QHOTRELOAD_BUILD_ON_SAVE=0} in the environment it stays disabled.
     */
-    static QHotBuilder *forLibrary(QHotLibrary *library, const QHotBuildInfo &info,
-                                   QObject *indicator = nullptr);
+    static QHotBuilder *forLibrary(QHotLibrary *library, const QHotBuildInfo &info);
 
     //! Whether saves start builds. Enabling starts watching; no build is run for it.
     bool isEnabled() const;
@@ -156,6 +166,14 @@ public:
         a failed query keeps what was learned before.
     */
     QStringList dependencies() const;
+    /*!
+        The library file the target builds, to tell whether it is older than
+        the sources when the builder is enabled. Empty (the default unless
+        made by forLibrary()): no such check, but a build cut short is still
+        detected.
+    */
+    QString libraryFile() const;
+    void setLibraryFile(const QString &fileName);
     //! Sets target, build directory, config, cmake command and sources at once.
     void setBuildInfo(const QHotBuildInfo &info);
 
@@ -167,21 +185,21 @@ public:
     int delay() const;
     void setDelay(int msecs);
 
-    /*!
-        The object told about builds (not owned): its slot setBuilding(bool) is
-        called when a build starts (true) and when one succeeds (false),
-        setBuildFailed(QString firstError, QString fullOutput) when one fails.
-        A QHotReloadIndicator has both. nullptr: none.
-    */
-    QObject *indicator() const;
-    void setIndicator(QObject *indicator);
-
     //! The first error line of the last failed build; empty after a success.
     QString firstError() const;
     //! The whole output (stdout and stderr merged) of the last finished build.
     QString output() const;
     //! How many builds were started since this builder was made.
     int buildCount() const;
+
+    /*!
+        Milliseconds since the save that the running (or last) build answers:
+        the first change of a watched file seen since the build before it
+        started, or the build() call that started it without a save. -1
+        before the first build. An indicator adds it to what follows the
+        build, to tell how long the user waited from the save to the new code.
+    */
+    qint64 msecsSinceSave() const;
 
     /*!
         Extracts the first error line from a build's \a output: the first
@@ -215,6 +233,12 @@ Q_SIGNALS:
         cmake could not be run; \a fullOutput is all the build printed.
     */
     void buildFailed(const QString &firstError, const QString &fullOutput);
+    /*!
+        Found when enabled: the library is older than what it is built from,
+        missing, or its last build was cut short; \a reason says which, naming
+        the files. A build starts right after.
+    */
+    void outOfDate(const QString &reason);
 
     void enabledChanged();
     void stateChanged(QHotBuilder::State state);
@@ -223,7 +247,6 @@ Q_SIGNALS:
     void sourcesChanged();
     void dependenciesChanged();
     void delayChanged();
-    void indicatorChanged();
 
 private:
     Q_DECLARE_PRIVATE(QHotBuilder)
@@ -236,10 +259,25 @@ namespace QHotReload::Detail {
 inline QHotBuilder *noBuilder() noexcept { return nullptr; }
 
 // Arguments in the macro's order: the optional indicator comes last.
-inline QHotBuilder *buildOnSave(const QHotBuildInfo &info, QHotLibrary *library,
-                                QObject *indicator = nullptr)
+inline QHotBuilder *buildOnSave(const QHotBuildInfo &info, QHotLibrary *library)
 {
-    return QHotBuilder::forLibrary(library, info, indicator);
+    return QHotBuilder::forLibrary(library, info);
+}
+
+// With an indicator: anything with setBuilder(QHotBuilder *)
+// (QHotReloadIndicator, the QML HotReloadStatus), checked when compiled.
+template <typename Indicator>
+QHotBuilder *buildOnSave(const QHotBuildInfo &info, QHotLibrary *library, Indicator *indicator)
+{
+    QHotBuilder *builder = QHotBuilder::forLibrary(library, info);
+    if (indicator)
+        indicator->setBuilder(builder);
+    return builder;
+}
+
+inline QHotBuilder *buildOnSave(const QHotBuildInfo &info, QHotLibrary *library, std::nullptr_t)
+{
+    return QHotBuilder::forLibrary(library, info);
 }
 
 // The sources as qhot_link_library() bakes them in ('|'-joined, as the target
@@ -254,7 +292,8 @@ QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char
 /*!
     \macro QHOT_BUILD_INFO(library_target)
     The QHotBuildInfo of \a library_target, a hot library this target was
-    linked with by qhot_link_library() (hot mode only).
+    linked with by qhot_link_library(). With hot reload off it is an empty
+    QHotBuildInfo: a QHotBuilder made from it watches nothing and never builds.
 */
 #  define QHOT_BUILD_INFO(library_target)                                                         \
       (QHotBuildInfo{QString::fromUtf8(QHOT_LIBRARY_TARGET_##library_target),                    \
@@ -277,6 +316,9 @@ QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char
 
 #else // QHOTRELOAD_STATIC
 
+// Nothing to build: a builder made from it has no target and no sources, and
+// never builds.
+#  define QHOT_BUILD_INFO(library_target) (QHotBuildInfo{})
 #  define QHOT_BUILD_ON_SAVE(library_target, ...) (QHotReload::Detail::noBuilder())
 
 #endif // QHOTRELOAD_STATIC

@@ -112,6 +112,13 @@ public:
     QHotLibrary *library();
 
     /*!
+        True when a version of the library is loaded. Unlike load(), it
+        loads nothing. With hot reload off it is always true: the functions
+        are linked in.
+    */
+    bool isLoaded() const;
+
+    /*!
         Loads the library if it is not loaded yet. Call it at start-up on the
         main thread to show a clear error rather than meet a QHotCallError at
         the first call. Returns false with the reason in errorString().
@@ -264,11 +271,24 @@ private:
 
 #else // QHOTRELOAD_STATIC
 
-// Hot reload is off: the callables are the plain functions.
+#include <cstddef>
+
+class QHotLibrary;
+
+// Hot reload is off: the callables are the plain functions, and what a hot
+// build writes about the library compiles and does nothing.
 class QHotModule
 {
 public:
     explicit constexpr QHotModule(const char *) noexcept {}
+    /*!
+        There is no library to follow: nullptr, of type std::nullptr_t, so
+        that QHotReloadIndicator::attachOverlay(window, module.library()) and
+        the like pick their inline do-nothing overloads and link nothing.
+    */
+    static constexpr std::nullptr_t library() noexcept { return nullptr; }
+    //! The functions are linked in: always true.
+    static constexpr bool isLoaded() noexcept { return true; }
     static constexpr bool load() noexcept { return true; }
     static QString errorString() { return {}; }
     static constexpr int marshalTimeout() noexcept { return 0; }

@@ -81,6 +81,19 @@ public:
         A version whose factory changed signature is refused by the module.
     */
     QHotWidget(QHotModule &module, const QHotFunction<Factory> &factory, QWidget *parent = nullptr);
+#else
+    /*!
+        Hot reload is off (QHOTRELOAD_ENABLED=OFF): the same line as in a hot
+        build, \c{QHotWidget(hot::hotModule(), hot::createPanel)}, shows the
+        widget \a factory (the plain, linked-in function) makes, once. There
+        is no library and no reload; widget() is the child, or nullptr with
+        the reason in errorString() if the factory returned none.
+    */
+    QHotWidget(QHotModule &, Factory *factory, QWidget *parent = nullptr)
+        : QHotWidget(parent)
+    {
+        showStaticWidget(factory ? factory(this) : nullptr);
+    }
 #endif
     //! Deletes the child first, then (if owned) the library.
     ~QHotWidget() override;
@@ -145,6 +158,9 @@ Q_SIGNALS:
     void previewOnlyChanged();
 
 private:
+    // Hot reload off: shows \a widget (made by a linked-in factory) for good.
+    void showStaticWidget(QWidget *widget);
+
     Q_DECLARE_PRIVATE(QHotWidget)
     std::unique_ptr<QHotWidgetPrivate> d_ptr;
 };

@@ -3,7 +3,9 @@
 
 #include "qhotlibrary.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QCryptographicHash>
+#include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QDirIterator>
 #include <QtCore/QElapsedTimer>
@@ -13,9 +15,11 @@
 #include <QtCore/QHash>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QMetaMethod>
+#include <QtCore/QMetaProperty>
 #include <QtCore/QPointer>
 #include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSaveFile>
 #include <QtCore/QSet>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
@@ -311,7 +315,8 @@ public:
     void stopProcess();
     void setState(QHotBuilder::State s);
     void setPending(bool p);
-    void tellIndicator(bool failed);
+    QString markerPath() const;
+    void checkOutOfDate();
 
     Q_DECLARE_PUBLIC(QHotBuilder)
     QHotBuilder *q_ptr;
@@ -326,7 +331,6 @@ public:
     // Project headers the objects included at their last build (not in sources).
     QStringList dependencies;
     int delay = 50;
-    QPointer<QObject> indicator;
     QString firstError;
     QString output;
     int buildCount = 0;
@@ -351,6 +355,16 @@ public:
     QProcess *process = nullptr;
     QByteArray processOutput;
     QElapsedTimer clock;
+    // Started at the first change seen since the last build started: the
+    // save the next build answers. sinceSave is that of the running build.
+    QElapsedTimer nextSave;
+    QElapsedTimer sinceSave;
+    QString libraryFile;
+    // Whether the library may still be found out of date: from enabling until
+    // a build starts.
+    bool checkPending = false;
+    // The next build answers no save (it was found out of date).
+    bool noSave = false;
 };
 
 QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
@@ -363,6 +377,8 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
         qCDebug(lcBuilder) << "source changed:" << path;
         rearm(path);
         dirty.insert(path);
+        if (!nextSave.isValid())
+            nextSave.start();
         settle.start();
     });
     QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, q,
@@ -376,6 +392,8 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
                          }
                          for (const QString &file : std::as_const(dirty))
                              rearm(file);
+                         if (!nextSave.isValid())
+                             nextSave.start();
                          settle.start();
                      });
 }
@@ -494,14 +512,16 @@ void QHotBuilderPrivate::takeDependencies(int generation, const DependencyAnswer
         // Keep what was learned before: the sources are watched in any case.
         qCDebug(lcBuilder).noquote() << "headers of" << target << "not learned:" << answer.whyNone
                                      << "- watching its listed sources only";
-        return;
+    } else if (answer.files != dependencies) {
+        qCDebug(lcBuilder) << target << "depends on" << answer.files.size() << "project files";
+        dependencies = answer.files;
+        updateWatches();
+        Q_EMIT q_ptr->dependenciesChanged();
     }
-    qCDebug(lcBuilder) << target << "depends on" << answer.files.size() << "project files";
-    if (answer.files == dependencies)
-        return;
-    dependencies = answer.files;
-    updateWatches();
-    Q_EMIT q_ptr->dependenciesChanged();
+    // At start, a header newer than the library counts as much as a source;
+    // once checked with what the build tree knows, the check is done.
+    checkOutOfDate();
+    checkPending = false;
 }
 
 void QHotBuilderPrivate::stopScan()
@@ -592,27 +612,86 @@ void QHotBuilderPrivate::setPending(bool p)
     Q_EMIT q_ptr->buildPendingChanged();
 }
 
-void QHotBuilderPrivate::tellIndicator(bool failed)
+// Written when a build starts and removed when it ends: one left behind
+// means the application quit (or crashed) during that build.
+QString QHotBuilderPrivate::markerPath() const
 {
-    if (!indicator)
+    if (buildDir.isEmpty() || target.isEmpty())
+        return {};
+    QString name = target;
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
+    return QDir(buildDir).filePath(QStringLiteral(".qhotbuilder-%1.building").arg(name));
+}
+
+void QHotBuilderPrivate::checkOutOfDate()
+{
+    if (!enabled || !checkPending || state == QHotBuilder::Building || process)
         return;
-    if (failed) {
-        QMetaObject::invokeMethod(indicator, "setBuildFailed", Q_ARG(QString, firstError),
-                                  Q_ARG(QString, output));
-    } else {
-        QMetaObject::invokeMethod(indicator, "setBuilding",
-                                  Q_ARG(bool, state == QHotBuilder::Building));
+    QString reason;
+    const QString marker = markerPath();
+    QFile markerFile(marker);
+    if (!marker.isEmpty() && markerFile.open(QIODevice::ReadOnly)) {
+        const qint64 pid = markerFile.readLine().trimmed().toLongLong();
+        bool running = false;
+#if defined(Q_OS_UNIX)
+        // Another process building the same target now is not a build cut short.
+        running = pid > 0 && pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) == 0;
+#endif
+        if (!running) {
+            reason = QStringLiteral("the last build of %1 was cut short (the application quit or crashed "
+                                    "during it): %2 was left behind")
+                             .arg(target, QDir::toNativeSeparators(marker));
+        }
     }
+    if (reason.isEmpty() && !libraryFile.isEmpty()) {
+        const QFileInfo library(libraryFile);
+        if (!library.exists()) {
+            reason = QStringLiteral("%1 does not exist").arg(QDir::toNativeSeparators(libraryFile));
+        } else {
+            const QDateTime built = library.lastModified();
+            QStringList files = sources;
+            files += dependencies;
+            for (const QString &file : std::as_const(files)) {
+                const QFileInfo info(file);
+                if (info.exists() && info.lastModified() > built) {
+                    reason = QStringLiteral("%1 is older than %2, which it is built from")
+                                     .arg(library.fileName(), QDir::toNativeSeparators(file));
+                    break;
+                }
+            }
+        }
+    }
+    if (reason.isEmpty())
+        return;
+    checkPending = false;
+    qCDebug(lcBuilder).noquote() << "out of date:" << reason;
+    Q_EMIT q_ptr->outOfDate(reason);
+    // No save started it: the save-to-live figure has no save to start from.
+    noSave = true;
+    startBuild();
 }
 
 void QHotBuilderPrivate::startBuild()
 {
     Q_Q(QHotBuilder);
     ++buildCount;
+    checkPending = false;
     processOutput.clear();
     clock.start();
+    if (const QString marker = markerPath(); !marker.isEmpty()) {
+        QSaveFile file(marker);
+        const QByteArray pid = QByteArray::number(QCoreApplication::applicationPid()) + '\n';
+        if (!file.open(QIODevice::WriteOnly) || file.write(pid) < 0 || !file.commit())
+            qCDebug(lcBuilder) << "cannot write" << marker << file.errorString();
+    }
+    // A build(): its own call is the save.
+    if (noSave)
+        sinceSave.invalidate();
+    else
+        sinceSave = nextSave.isValid() ? nextSave : clock;
+    nextSave.invalidate();
+    noSave = false;
     setState(QHotBuilder::Building);
-    tellIndicator(false);
     Q_EMIT q->buildStarted();
 
     if (target.isEmpty() || buildDir.isEmpty()) {
@@ -668,13 +747,14 @@ void QHotBuilderPrivate::finishBuild(bool ok, const QString &whyFailed)
         process->deleteLater();
         process = nullptr;
     }
+    if (const QString marker = markerPath(); !marker.isEmpty())
+        QFile::remove(marker);
     output = QString::fromLocal8Bit(processOutput);
     processOutput.clear();
     if (ok) {
         firstError.clear();
         qCDebug(lcBuilder) << "build of" << target << "succeeded in" << msecs << "ms";
         setState(QHotBuilder::Idle);
-        tellIndicator(false);
         // The build may have changed which headers the objects include.
         scanDependencies();
     } else {
@@ -685,7 +765,6 @@ void QHotBuilderPrivate::finishBuild(bool ok, const QString &whyFailed)
             output = whyFailed;
         qCDebug(lcBuilder) << "build of" << target << "failed:" << firstError;
         setState(QHotBuilder::Failed);
-        tellIndicator(true);
         Q_EMIT q->buildFailed(firstError, output);
     }
     Q_EMIT q->buildFinished(ok, msecs);
@@ -742,11 +821,11 @@ QHotBuilder::~QHotBuilder()
     d->stopProcess();
 }
 
-QHotBuilder *QHotBuilder::forLibrary(QHotLibrary *library, const QHotBuildInfo &info,
-                                     QObject *indicator)
+QHotBuilder *QHotBuilder::forLibrary(QHotLibrary *library, const QHotBuildInfo &info)
 {
     auto *builder = new QHotBuilder(info, library);
-    builder->setIndicator(indicator);
+    if (library)
+        builder->setLibraryFile(library->fileName());
     // A way to keep the same binary from building itself (CI, a demo run).
     if (qEnvironmentVariable("QHOTRELOAD_BUILD_ON_SAVE") == QLatin1String("0")) {
         qCDebug(lcBuilder) << "build on save is off: QHOTRELOAD_BUILD_ON_SAVE=0";
@@ -771,6 +850,10 @@ void QHotBuilder::setEnabled(bool enabled)
     if (enabled) {
         // What the build tree knows already, before the first save.
         d->scanDependencies();
+        // Queued: whoever enabled it connects to outOfDate() and sets the
+        // sources first.
+        d->checkPending = true;
+        QMetaObject::invokeMethod(this, [d] { d->checkOutOfDate(); }, Qt::QueuedConnection);
     } else {
         d->stopScan();
         d->setPending(false);
@@ -847,6 +930,20 @@ void QHotBuilder::setCmakeCommand(const QString &command)
     Q_EMIT buildInfoChanged();
 }
 
+QString QHotBuilder::libraryFile() const
+{
+    return d_func()->libraryFile;
+}
+
+void QHotBuilder::setLibraryFile(const QString &fileName)
+{
+    Q_D(QHotBuilder);
+    if (d->libraryFile == fileName)
+        return;
+    d->libraryFile = fileName;
+    Q_EMIT buildInfoChanged();
+}
+
 QStringList QHotBuilder::sources() const
 {
     return d_func()->sources;
@@ -899,35 +996,6 @@ QStringList QHotBuilder::dependencies() const
     return d_func()->dependencies;
 }
 
-QObject *QHotBuilder::indicator() const
-{
-    return d_func()->indicator;
-}
-
-void QHotBuilder::setIndicator(QObject *indicator)
-{
-    Q_D(QHotBuilder);
-    if (d->indicator == indicator)
-        return;
-    if (indicator) {
-        const QMetaObject *meta = indicator->metaObject();
-        if (meta->indexOfMethod("setBuilding(bool)") < 0
-            || meta->indexOfMethod("setBuildFailed(QString,QString)") < 0) {
-            qCWarning(lcBuilder).nospace()
-                << "QHotBuilder::setIndicator: " << meta->className()
-                << " has no invokable setBuilding(bool) and setBuildFailed(QString,QString); ignored";
-            return;
-        }
-    }
-    d->indicator = indicator;
-    // A new indicator learns what is going on now.
-    if (indicator && d->state == Building)
-        d->tellIndicator(false);
-    else if (indicator && d->state == Failed)
-        d->tellIndicator(true);
-    Q_EMIT indicatorChanged();
-}
-
 QString QHotBuilder::firstError() const
 {
     return d_func()->firstError;
@@ -941,6 +1009,12 @@ QString QHotBuilder::output() const
 int QHotBuilder::buildCount() const
 {
     return d_func()->buildCount;
+}
+
+qint64 QHotBuilder::msecsSinceSave() const
+{
+    Q_D(const QHotBuilder);
+    return d->sinceSave.isValid() ? d->sinceSave.elapsed() : -1;
 }
 
 void QHotBuilder::build()

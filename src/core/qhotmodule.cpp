@@ -185,6 +185,16 @@ bool QHotModule::load()
     return false;
 }
 
+bool QHotModule::isLoaded() const
+{
+    QHotLibrary *lib = nullptr;
+    {
+        std::lock_guard lock(d->mutex);
+        lib = d->library;
+    }
+    return lib && lib->isLoaded();
+}
+
 QString QHotModule::errorString() const
 {
     return d->error;

@@ -3,24 +3,60 @@
 
 #include <QHotReload/qhotlibrary.h>
 
-#include <QtCore/QDateTime>
-#include <QtCore/QDir>
-#include <QtCore/QElapsedTimer>
+#include "statusmodel_p.h"
+
 #include <QtCore/QEvent>
-#include <QtCore/QFileInfo>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtGui/QMouseEvent>
 #include <QtGui/QPainter>
+#include <QtGui/QTextLayout>
+#include <QtWidgets/QAbstractButton>
+#include <QtWidgets/QAbstractSlider>
+#include <QtWidgets/QAbstractSpinBox>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QTabBar>
+#include <QtWidgets/QToolBar>
 #include <QtWidgets/QVBoxLayout>
 
 namespace {
 constexpr int OverlayAutoHideMs = 4000;
 constexpr int OverlayMargin = 8;
 constexpr int MaxWidth = 520;
+// A narrow window wraps the line rather than cut off the error's words.
+constexpr int MaxLines = 2;
+constexpr int Padding = 4;
+
+// The lines \a text takes at \a width: wrapped at word boundaries, at most
+// MaxLines, the last one elided if the text needs more.
+QStringList wrapLines(const QString &text, const QFont &font, int width)
+{
+    const QFontMetrics fm(font);
+    QStringList lines;
+    if (width <= 0)
+        return lines;
+    QTextLayout layout(text, font);
+    layout.beginLayout();
+    for (;;) {
+        QTextLine line = layout.createLine();
+        if (!line.isValid())
+            break;
+        line.setLineWidth(width);
+        if (lines.size() == MaxLines - 1) {
+            // The last line holds the rest, elided.
+            lines << fm.elidedText(text.mid(line.textStart()).trimmed(), Qt::ElideRight, width);
+            break;
+        }
+        lines << text.mid(line.textStart(), line.textLength()).trimmed();
+    }
+    layout.endLayout();
+    return lines;
+}
 } // namespace
 
 class QHotReloadIndicatorPrivate
@@ -30,30 +66,16 @@ class QHotReloadIndicatorPrivate
 public:
     explicit QHotReloadIndicatorPrivate(QHotReloadIndicator *q) : q_ptr(q) {}
 
-    void attach();
-    void detach();
-    void setState(QHotReloadIndicator::State state, const QString &text, const QString &details);
-    void fromLibrary();
+    void present();
     void place();
-    QString fileName() const;
-    QString shortReason(const QString &reason) const;
 
     QHotReloadIndicator *q_ptr;
-    QPointer<QHotLibrary> library;
-    QList<QMetaObject::Connection> connections;
+    // What it says: the one status model both indicators present.
+    QHotReload::Detail::StatusModel model;
 
     QHotReloadIndicator::State state = QHotReloadIndicator::Idle;
-    QString text = QStringLiteral("no hot library");
+    QString text;
     QString details;
-    int lastReloadMs = -1;
-
-    // What was shown before a build started, for setBuilding(false).
-    QHotReloadIndicator::State stateBeforeBuild = QHotReloadIndicator::Idle;
-    QString textBeforeBuild;
-    QString detailsBeforeBuild;
-
-    QElapsedTimer swapTimer;
-    QString restoreProblem;
 
     QPointer<QWidget> overlayWindow;
     Qt::Corner corner = Qt::BottomRightCorner;
@@ -62,31 +84,28 @@ public:
     QPointer<QDialog> detailsDialog;
 };
 
-QString QHotReloadIndicatorPrivate::fileName() const
+// Shows what the model says now. A swap in progress (a few ms) is not shown:
+// its result is.
+void QHotReloadIndicatorPrivate::present()
 {
-    return library ? QFileInfo(library->fileName()).fileName() : QString();
-}
-
-// Reasons start with the watched file's full path; one line has room for its name.
-QString QHotReloadIndicatorPrivate::shortReason(const QString &reason) const
-{
-    QString line = reason.section(QLatin1Char('\n'), 0, 0);
-    if (library) {
-        const QString path = QDir::toNativeSeparators(library->fileName());
-        if (line.startsWith(path))
-            line = fileName() + line.mid(path.size());
-    }
-    return line;
-}
-
-void QHotReloadIndicatorPrivate::setState(QHotReloadIndicator::State s, const QString &t, const QString &details_)
-{
+    using Model = QHotReload::Detail::StatusModel;
     Q_Q(QHotReloadIndicator);
+    QHotReloadIndicator::State s = state;
+    switch (model.state()) {
+    case Model::Idle: s = QHotReloadIndicator::Idle; break;
+    case Model::NotLoaded: s = QHotReloadIndicator::NotLoaded; break;
+    case Model::Watching: s = QHotReloadIndicator::Watching; break;
+    case Model::Reloading: return;
+    case Model::Reloaded: s = QHotReloadIndicator::Reloaded; break;
+    case Model::Refused: s = QHotReloadIndicator::Refused; break;
+    case Model::Building: s = QHotReloadIndicator::Building; break;
+    case Model::BuildFailed: s = QHotReloadIndicator::BuildFailed; break;
+    }
     const bool stateChanged = s != state;
-    const bool textChanged = t != text || details_ != details;
+    const bool textChanged = model.text() != text || model.details() != details;
     state = s;
-    text = t;
-    details = details_;
+    text = model.text();
+    details = model.details();
     q->setToolTip(details.isEmpty() ? text : details);
     if (detailsDialog) {
         if (auto *edit = detailsDialog->findChild<QPlainTextEdit *>())
@@ -113,85 +132,22 @@ void QHotReloadIndicatorPrivate::setState(QHotReloadIndicator::State s, const QS
         Q_EMIT q->textChanged();
 }
 
-void QHotReloadIndicatorPrivate::fromLibrary()
+// Whether \a r (in \a window's coordinates) covers a control of it: something
+// the user clicks or types into.
+static bool coversControl(QWidget *window, const QWidget *indicator, const QRect &r)
 {
-    if (!library) {
-        setState(QHotReloadIndicator::Idle, QStringLiteral("no hot library"), QString());
-        return;
+    const auto children = window->findChildren<QWidget *>();
+    for (const QWidget *w : children) {
+        if (w == indicator || !w->isVisible() || indicator->isAncestorOf(w))
+            continue;
+        const bool control = qobject_cast<const QAbstractButton *>(w) || qobject_cast<const QAbstractSpinBox *>(w)
+                || qobject_cast<const QAbstractSlider *>(w) || qobject_cast<const QComboBox *>(w)
+                || qobject_cast<const QLineEdit *>(w) || qobject_cast<const QTabBar *>(w)
+                || qobject_cast<const QMenuBar *>(w) || qobject_cast<const QToolBar *>(w);
+        if (control && r.intersects(QRect(w->mapTo(window, QPoint()), w->size())))
+            return true;
     }
-    if (!library->isLoaded()) {
-        const QString why = library->errorString();
-        setState(QHotReloadIndicator::NotLoaded,
-                 why.isEmpty() ? QStringLiteral("not loaded: %1").arg(fileName())
-                               : QStringLiteral("not loaded: %1").arg(shortReason(why)),
-                 why);
-        return;
-    }
-    setState(QHotReloadIndicator::Watching, QStringLiteral("watching %1 (v%2)").arg(fileName()).arg(library->version()),
-             QStringLiteral("Watching %1; version %2 is loaded.")
-                     .arg(QDir::toNativeSeparators(library->fileName()))
-                     .arg(library->version()));
-}
-
-void QHotReloadIndicatorPrivate::attach()
-{
-    Q_Q(QHotReloadIndicator);
-    QHotLibrary *lib = library;
-    connections << QObject::connect(lib, &QHotLibrary::aboutToReload, q, [this] {
-        swapTimer.start();
-        restoreProblem.clear();
-    });
-    connections << QObject::connect(lib, &QHotLibrary::stateRestoreFailed, q,
-                                    [this](const QString &reason) { restoreProblem = reason; });
-    connections << QObject::connect(lib, &QHotLibrary::reloaded, q, [this] {
-        const int version = library->version();
-        const QString path = QDir::toNativeSeparators(library->fileName());
-        QString line;
-        QString full;
-        if (swapTimer.isValid()) {
-            lastReloadMs = int(swapTimer.elapsed());
-            swapTimer.invalidate();
-            line = QStringLiteral("reloaded v%1 in %2 ms").arg(version).arg(lastReloadMs);
-            full = QStringLiteral("Version %1 of %2 is live. The swap (from aboutToReload to reloaded: "
-                                  "blockers, state hooks, unloading the old copy) took %3 ms.")
-                           .arg(version).arg(path).arg(lastReloadMs);
-        } else {
-            line = QStringLiteral("loaded v%1").arg(version);
-            full = QStringLiteral("Version %1 of %2 is live.").arg(version).arg(path);
-        }
-        const QDateTime written = QFileInfo(library->fileName()).lastModified();
-        if (written.isValid()) {
-            full += QStringLiteral(" It went live %1 ms after the file was last written.")
-                            .arg(written.msecsTo(QDateTime::currentDateTime()));
-        }
-        if (!restoreProblem.isEmpty()) {
-            line += QStringLiteral(" (state not restored)");
-            full += QLatin1Char('\n') + restoreProblem;
-        }
-        setState(QHotReloadIndicator::Reloaded, line, full);
-    });
-    connections << QObject::connect(lib, &QHotLibrary::reloadFailed, q, [this](const QString &reason) {
-        swapTimer.invalidate();
-        setState(QHotReloadIndicator::Refused, QStringLiteral("refused: %1").arg(shortReason(reason)),
-                 reason + QStringLiteral("\nThe running version (v%1) keeps running.").arg(library->version()));
-    });
-    connections << QObject::connect(lib, &QHotLibrary::loadedChanged, q, [this] {
-        if (!library->isLoaded() || state == QHotReloadIndicator::NotLoaded || state == QHotReloadIndicator::Idle)
-            fromLibrary();
-    });
-    connections << QObject::connect(lib, &QObject::destroyed, q, [this] {
-        Q_Q(QHotReloadIndicator);
-        connections.clear();
-        fromLibrary();
-        Q_EMIT q->libraryChanged();
-    });
-}
-
-void QHotReloadIndicatorPrivate::detach()
-{
-    for (const QMetaObject::Connection &c : std::as_const(connections))
-        QObject::disconnect(c);
-    connections.clear();
+    return false;
 }
 
 void QHotReloadIndicatorPrivate::place()
@@ -200,15 +156,39 @@ void QHotReloadIndicatorPrivate::place()
     if (!overlayWindow)
         return;
     const QRect area = overlayWindow->rect().adjusted(OverlayMargin, OverlayMargin, -OverlayMargin, -OverlayMargin);
-    const QSize size = q->sizeHint().boundedTo(area.size());
-    QRect r(QPoint(), size);
-    switch (corner) {
-    case Qt::TopLeftCorner: r.moveTopLeft(area.topLeft()); break;
-    case Qt::TopRightCorner: r.moveTopRight(area.topRight()); break;
-    case Qt::BottomLeftCorner: r.moveBottomLeft(area.bottomLeft()); break;
-    case Qt::BottomRightCorner: r.moveBottomRight(area.bottomRight()); break;
+    const int width = qMin(q->sizeHint().width(), area.width());
+    const QSize size(width, qMin(q->heightForWidth(width), area.height()));
+    const auto inCorner = [&](Qt::Corner c) {
+        QRect r(QPoint(), size);
+        switch (c) {
+        case Qt::TopLeftCorner: r.moveTopLeft(area.topLeft()); break;
+        case Qt::TopRightCorner: r.moveTopRight(area.topRight()); break;
+        case Qt::BottomLeftCorner: r.moveBottomLeft(area.bottomLeft()); break;
+        case Qt::BottomRightCorner: r.moveBottomRight(area.bottomRight()); break;
+        }
+        return r;
+    };
+    // The corner asked for, unless it covers the window's controls (a narrow
+    // window's bottom buttons): then the first corner that covers none.
+    QRect chosen = inCorner(corner);
+    if (coversControl(overlayWindow, q, chosen)) {
+        const bool bottom = corner == Qt::BottomLeftCorner || corner == Qt::BottomRightCorner;
+        const bool right = corner == Qt::TopRightCorner || corner == Qt::BottomRightCorner;
+        const Qt::Corner sameEdge = bottom ? (right ? Qt::BottomLeftCorner : Qt::BottomRightCorner)
+                                           : (right ? Qt::TopLeftCorner : Qt::TopRightCorner);
+        const Qt::Corner across = bottom ? (right ? Qt::TopRightCorner : Qt::TopLeftCorner)
+                                         : (right ? Qt::BottomRightCorner : Qt::BottomLeftCorner);
+        const Qt::Corner opposite = bottom ? (right ? Qt::TopLeftCorner : Qt::TopRightCorner)
+                                           : (right ? Qt::BottomLeftCorner : Qt::BottomRightCorner);
+        for (Qt::Corner c : {sameEdge, across, opposite}) {
+            const QRect r = inCorner(c);
+            if (!coversControl(overlayWindow, q, r)) {
+                chosen = r;
+                break;
+            }
+        }
     }
-    q->setGeometry(r);
+    q->setGeometry(chosen);
 }
 
 // --- QHotReloadIndicator ---------------------------------------------------------
@@ -219,8 +199,15 @@ QHotReloadIndicator::QHotReloadIndicator(QWidget *parent)
 {
     setObjectName(QStringLiteral("qhotreload-indicator"));
     setCursor(Qt::PointingHandCursor);
-    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
-    setToolTip(d_ptr->text);
+    QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    policy.setHeightForWidth(true);
+    setSizePolicy(policy);
+    Q_D(QHotReloadIndicator);
+    connect(&d->model, &QHotReload::Detail::StatusModel::stateChanged, this, [d] { d->present(); });
+    connect(&d->model, &QHotReload::Detail::StatusModel::textChanged, this, [d] { d->present(); });
+    connect(&d->model, &QHotReload::Detail::StatusModel::libraryGone, this, &QHotReloadIndicator::libraryChanged);
+    connect(&d->model, &QHotReload::Detail::StatusModel::builderGone, this, &QHotReloadIndicator::builderChanged);
+    d->present();
 }
 
 QHotReloadIndicator::QHotReloadIndicator(QHotLibrary *library, QWidget *parent)
@@ -232,7 +219,7 @@ QHotReloadIndicator::QHotReloadIndicator(QHotLibrary *library, QWidget *parent)
 QHotReloadIndicator::~QHotReloadIndicator()
 {
     Q_D(QHotReloadIndicator);
-    d->detach();
+    d->model.disconnect(this);
     if (d->overlayWindow)
         d->overlayWindow->removeEventFilter(this);
     delete d->detailsDialog.data();
@@ -240,9 +227,13 @@ QHotReloadIndicator::~QHotReloadIndicator()
 
 QHotReloadIndicator *QHotReloadIndicator::attachOverlay(QWidget *window, QHotLibrary *library, Qt::Corner corner)
 {
-    if (!window)
+    if (!window || !library)
         return nullptr;
     auto *indicator = new QHotReloadIndicator(window);
+    // Over the window's own widgets: a size smaller than theirs.
+    QFont font = indicator->font();
+    font.setPointSizeF(font.pointSizeF() * 0.9);
+    indicator->setFont(font);
     QHotReloadIndicatorPrivate *d = indicator->d_func();
     d->overlayWindow = window;
     d->corner = corner;
@@ -262,21 +253,37 @@ QHotReloadIndicator *QHotReloadIndicator::attachOverlay(QWidget *window, QHotLib
 QHotLibrary *QHotReloadIndicator::library() const
 {
     Q_D(const QHotReloadIndicator);
-    return d->library;
+    return d->model.library();
 }
 
 void QHotReloadIndicator::setLibrary(QHotLibrary *library)
 {
     Q_D(QHotReloadIndicator);
-    if (library == d->library)
+    if (library == d->model.library())
         return;
-    d->detach();
-    d->library = library;
-    d->lastReloadMs = -1;
-    if (library)
-        d->attach();
-    d->fromLibrary();
+    d->model.setLibrary(library);
     Q_EMIT libraryChanged();
+}
+
+QHotBuilder *QHotReloadIndicator::builder() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->model.builder();
+}
+
+void QHotReloadIndicator::setBuilder(QHotBuilder *builder)
+{
+    Q_D(QHotReloadIndicator);
+    if (builder == d->model.builder())
+        return;
+    d->model.setBuilder(builder);
+    Q_EMIT builderChanged();
+}
+
+int QHotReloadIndicator::lastSaveToLiveMs() const
+{
+    Q_D(const QHotReloadIndicator);
+    return d->model.lastSaveToLiveMs();
 }
 
 QHotReloadIndicator::State QHotReloadIndicator::state() const
@@ -300,7 +307,7 @@ QString QHotReloadIndicator::details() const
 int QHotReloadIndicator::lastReloadMs() const
 {
     Q_D(const QHotReloadIndicator);
-    return d->lastReloadMs;
+    return d->model.lastReloadMs();
 }
 
 int QHotReloadIndicator::autoHideDelay() const
@@ -329,29 +336,13 @@ void QHotReloadIndicator::setAutoHideDelay(int msecs)
 void QHotReloadIndicator::setBuilding(bool building)
 {
     Q_D(QHotReloadIndicator);
-    if (building) {
-        if (d->state != Building) {
-            d->stateBeforeBuild = d->state;
-            d->textBeforeBuild = d->text;
-            d->detailsBeforeBuild = d->details;
-        }
-        d->setState(Building, QStringLiteral("building %1…").arg(d->fileName()).trimmed(),
-                    QStringLiteral("A build of %1 is running; the loaded version keeps running.")
-                            .arg(d->library ? QDir::toNativeSeparators(d->library->fileName()) : QString()));
-    } else if (d->state == Building) {
-        if (d->stateBeforeBuild == BuildFailed)
-            d->fromLibrary(); // this build went through: the old failure is over
-        else
-            d->setState(d->stateBeforeBuild, d->textBeforeBuild, d->detailsBeforeBuild);
-    }
+    d->model.setBuilding(building);
 }
 
 void QHotReloadIndicator::setBuildFailed(const QString &firstError, const QString &fullText)
 {
     Q_D(QHotReloadIndicator);
-    const QString first = firstError.section(QLatin1Char('\n'), 0, 0).trimmed();
-    d->setState(BuildFailed, QStringLiteral("build failed: %1").arg(first),
-                fullText.isEmpty() ? firstError : fullText);
+    d->model.buildFailed(firstError, fullText);
 }
 
 void QHotReloadIndicator::showDetails()
@@ -383,9 +374,34 @@ QSize QHotReloadIndicator::sizeHint() const
 {
     Q_D(const QHotReloadIndicator);
     const QFontMetrics fm = fontMetrics();
-    const int h = fm.height() + 8;
+    const int h = fm.height() + 2 * Padding;
     const int w = h + fm.horizontalAdvance(d->text) + 10;
     return QSize(qMin(w, MaxWidth), h);
+}
+
+bool QHotReloadIndicator::hasHeightForWidth() const
+{
+    return true;
+}
+
+int QHotReloadIndicator::heightForWidth(int width) const
+{
+    const QFontMetrics fm = fontMetrics();
+    const int lines = qMax(1, int(shownLines(width).size()));
+    return lines * fm.lineSpacing() + (fm.height() - fm.lineSpacing()) + 2 * Padding;
+}
+
+QStringList QHotReloadIndicator::shownLines(int width) const
+{
+    Q_D(const QHotReloadIndicator);
+    // The dot takes a square of one line's height on the left.
+    const int dotArea = fontMetrics().height() + 2 * Padding;
+    return wrapLines(d->text, font(), width - dotArea - 5);
+}
+
+QString QHotReloadIndicator::shownText() const
+{
+    return shownLines(width()).join(QLatin1Char('\n'));
 }
 
 void QHotReloadIndicator::paintEvent(QPaintEvent *)
@@ -410,16 +426,20 @@ void QHotReloadIndicator::paintEvent(QPaintEvent *)
     case Refused:
     case BuildFailed: dot = QColor(0xd9, 0x30, 0x25); break;
     }
-    const int h = height();
+    const QFontMetrics fm = fontMetrics();
+    const int h = fm.height() + 2 * Padding; // one line's row: the dot sits in its square
     const qreal radius = h / 5.0;
     p.setPen(Qt::NoPen);
     p.setBrush(dot);
     p.drawEllipse(QPointF(h / 2.0, h / 2.0), radius, radius);
 
     p.setPen(palette().color(QPalette::ToolTipText));
-    const QRect textRect = rect().adjusted(h, 0, -5, 0);
-    p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
-               fontMetrics().elidedText(d->text, Qt::ElideRight, textRect.width()));
+    const QStringList lines = shownLines(width());
+    int y = Padding + fm.ascent();
+    for (const QString &line : lines) {
+        p.drawText(QPoint(h, y), line);
+        y += fm.lineSpacing();
+    }
 }
 
 void QHotReloadIndicator::mouseReleaseEvent(QMouseEvent *event)

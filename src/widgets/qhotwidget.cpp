@@ -393,6 +393,23 @@ QHotWidget::QHotWidget(QHotModule &module, const QHotFunction<Factory> &factory,
     d->setLibrary(lib, false);
 }
 
+void QHotWidget::showStaticWidget(QWidget *widget)
+{
+    Q_D(QHotWidget);
+    if (!widget) {
+        d->setError(QStringLiteral("QHotWidget: the factory returned no widget"));
+        d->showPlaceholder(d->error, true);
+        return;
+    }
+    if (widget->parentWidget() != this)
+        widget->setParent(this);
+    d->placeholder->hide();
+    d->layout->addWidget(widget);
+    widget->show();
+    d->child = widget;
+    Q_EMIT widgetChanged();
+}
+
 QHotWidget::~QHotWidget()
 {
     Q_D(QHotWidget);

@@ -9,8 +9,13 @@
 #include <QHotReload/QHotLibrary>
 #if defined(QHOT_TEST_WITH_INDICATOR)
 #  include <QHotReload/QHotReloadIndicator>
+#  include <QtWidgets/QHBoxLayout>
+#  include <QtWidgets/QPlainTextEdit>
+#  include <QtWidgets/QPushButton>
+#  include <QtWidgets/QVBoxLayout>
 #endif
 
+#include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -90,6 +95,8 @@ private Q_SLOTS:
     void syntaxErrorKeepsOldCode();
     void fixBuildsAndReloads();
     void savesDuringBuildAreCoalesced();
+    void staleLibraryIsBuiltAtStart();
+    void buildCutShortIsDetected();
 
     void unlistedHeadersAreWatched_data();
     void unlistedHeadersAreWatched();
@@ -106,14 +113,78 @@ private:
     static bool saveByRename(const QString &path, const QByteArray &content);
     static bool writeInPlace(const QString &path, const QByteArray &content);
     int answer() const;
+    QHotBuildInfo buildInfo() const;
+    QString markerFile() const { return m_dir.filePath(QStringLiteral("build/.qhotbuilder-answer.building")); }
+    static bool setModified(const QString &path, const QDateTime &when);
 
     QTemporaryDir m_dir;
     std::unique_ptr<QHotLibrary> m_library;
     std::unique_ptr<QHotBuilder> m_builder;
 #if defined(QHOT_TEST_WITH_INDICATOR)
+    // A window of \a width with an editor and a row of buttons, the overlay
+    // on it following the library and the builder.
+    std::unique_ptr<QWidget> windowWithOverlay(int width);
+    // Grabs \a window to <test dir>/screenshots/indicator-widgets-<what>-<width>.png
+    // and checks what its overlay shows: every one of \a shown, whole, inside the window.
+    void checkOverlay(QWidget *window, const QString &what, const QStringList &shown);
+
     std::unique_ptr<QHotReloadIndicator> m_indicator;
+    std::unique_ptr<QWidget> m_narrow; // 300 px wide
+    std::unique_ptr<QWidget> m_wide;   // 1200 px wide
 #endif
 };
+
+#if defined(QHOT_TEST_WITH_INDICATOR)
+std::unique_ptr<QWidget> tst_QHotBuilder::windowWithOverlay(int width)
+{
+    auto window = std::make_unique<QWidget>();
+    auto *layout = new QVBoxLayout(window.get());
+    layout->addWidget(new QPlainTextEdit(QStringLiteral("The application's own widgets"), window.get()));
+    auto *buttons = new QHBoxLayout;
+    for (const char *name : {"7", "8", "OK"})
+        buttons->addWidget(new QPushButton(QString::fromLatin1(name), window.get()));
+    layout->addLayout(buttons);
+    window->resize(width, 220);
+    window->show();
+    if (window->width() != width)
+        qWarning("the test window is %d px wide, not %d", window->width(), width);
+    QHotReloadIndicator *overlay = QHotReloadIndicator::attachOverlay(window.get(), m_library.get());
+    overlay->setBuilder(m_builder.get());
+    return window;
+}
+
+void tst_QHotBuilder::checkOverlay(QWidget *window, const QString &what, const QStringList &shown)
+{
+    auto *overlay = window->findChild<QHotReloadIndicator *>();
+    QVERIFY(overlay);
+    QVERIFY(overlay->isVisible());
+    QVERIFY(window->width() == 300 || window->width() == 1200);
+    const QPixmap shot = window->grab();
+    const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const QString file = QStringLiteral("%1/indicator-widgets-%2-%3.png").arg(dir, what).arg(window->width());
+    QVERIFY2(shot.save(file), qPrintable(file));
+
+    // What is painted, at the width it has: nothing cut off, inside the window.
+    const QString text = overlay->shownText();
+    const QString context = QStringLiteral("%1 (%2 px): shown \"%3\", text \"%4\", %5")
+                                    .arg(what).arg(window->width()).arg(text, overlay->text(), file);
+    QVERIFY2(window->rect().contains(overlay->geometry()), qPrintable(context));
+    QVERIFY2(!text.contains(QChar(0x2026)), qPrintable(context));
+    QVERIFY2(text.count(QLatin1Char('\n')) <= 1, qPrintable(context));
+    const QString oneLine = QString(text).replace(QLatin1Char('\n'), QLatin1Char(' '));
+    for (const QString &part : shown)
+        QVERIFY2(oneLine.contains(part), qPrintable(part + QLatin1String(" missing: ") + context));
+    // Out of the way: a corner, not a band across the window, and off the window's buttons.
+    QVERIFY2(overlay->height() <= window->height() / 3, qPrintable(context));
+    const auto buttons = window->findChildren<QPushButton *>();
+    QVERIFY(!buttons.isEmpty());
+    for (const QPushButton *button : buttons) {
+        QVERIFY2(!overlay->geometry().intersects(button->geometry()),
+                 qPrintable(button->text() + QLatin1String(" covered: ") + context));
+    }
+}
+#endif
 
 bool tst_QHotBuilder::run(const QStringList &arguments, QString *output)
 {
@@ -160,6 +231,19 @@ int tst_QHotBuilder::answer() const
     return fn ? fn() : -1;
 }
 
+QHotBuildInfo tst_QHotBuilder::buildInfo() const
+{
+    return QHotBuildInfo{QStringLiteral("answer"), m_dir.filePath(QStringLiteral("build")), QString(),
+                         {sourceFile()}, QStringLiteral(QHOT_TEST_CMAKE)};
+}
+
+// Whatever the file system's time granularity, a file clearly older or newer.
+bool tst_QHotBuilder::setModified(const QString &path, const QDateTime &when)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadWrite) && file.setFileTime(when, QFileDevice::FileModificationTime);
+}
+
 void tst_QHotBuilder::initTestCase()
 {
     QVERIFY2(m_dir.isValid(), qPrintable(m_dir.errorString()));
@@ -193,13 +277,11 @@ void tst_QHotBuilder::initTestCase()
     QVERIFY2(m_library->load(), qPrintable(m_library->errorString()));
     QCOMPARE(answer(), 1);
 
-    m_builder = std::make_unique<QHotBuilder>(QHotBuildInfo{
-            QStringLiteral("answer"), root.filePath(QStringLiteral("build")), QString(),
-            {sourceFile()}, QStringLiteral(QHOT_TEST_CMAKE)});
+    m_builder = std::make_unique<QHotBuilder>(buildInfo());
 #if defined(QHOT_TEST_WITH_INDICATOR)
     m_indicator = std::make_unique<QHotReloadIndicator>(m_library.get());
-    m_builder->setIndicator(m_indicator.get());
-    QCOMPARE(m_builder->indicator(), m_indicator.get());
+    m_indicator->setBuilder(m_builder.get());
+    QCOMPARE(m_indicator->builder(), m_builder.get());
 #endif
 }
 
@@ -209,6 +291,8 @@ void tst_QHotBuilder::cleanupTestCase()
     QFile(gateFile()).open(QIODevice::WriteOnly);
     m_builder.reset();
 #if defined(QHOT_TEST_WITH_INDICATOR)
+    m_narrow.reset();
+    m_wide.reset();
     m_indicator.reset();
 #endif
     m_library.reset();
@@ -293,7 +377,7 @@ void tst_QHotBuilder::oneLineEnables()
     QHotReloadIndicator indicator(&library);
     QHotBuilder *fed = QHOT_BUILD_ON_SAVE(builder_logic, &library, &indicator);
     QVERIFY(fed);
-    QCOMPARE(fed->indicator(), &indicator);
+    QCOMPARE(indicator.builder(), fed);
 #endif
 }
 
@@ -355,6 +439,10 @@ void tst_QHotBuilder::syntaxErrorKeepsOldCode()
     QSignalSpy refused(m_library.get(), &QHotLibrary::reloadFailed);
     const int versionBefore = m_library->version();
 
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    m_narrow = windowWithOverlay(300);
+    m_wide = windowWithOverlay(1200);
+#endif
     QVERIFY(writeInPlace(BrokenSource));
     QVERIFY(failed.wait(BuildTimeout));
     QCOMPARE(finished.size(), 1);
@@ -362,6 +450,16 @@ void tst_QHotBuilder::syntaxErrorKeepsOldCode()
     QCOMPARE(m_builder->state(), QHotBuilder::Failed);
 
     const QString firstError = failed.at(0).at(0).toString();
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    // The compiler's line and message, e.g. "…/src/answer.cpp:4:14: error: expected ';' before '}' token".
+    const QString errorLine = firstError.section(QLatin1Char(':'), 1, 1);
+    const QString errorMessage = firstError.section(QLatin1String("error: "), 1);
+    QVERIFY2(!errorLine.isEmpty() && !errorMessage.isEmpty(), qPrintable(firstError));
+    const QStringList failure{QStringLiteral("build failed"), QStringLiteral("answer.cpp:") + errorLine, errorMessage};
+    QTRY_COMPARE(m_narrow->findChild<QHotReloadIndicator *>()->state(), QHotReloadIndicator::BuildFailed);
+    checkOverlay(m_narrow.get(), QStringLiteral("build-failed"), failure);
+    checkOverlay(m_wide.get(), QStringLiteral("build-failed"), failure);
+#endif
     const QString fullOutput = failed.at(0).at(1).toString();
     QVERIFY2(firstError.contains(QLatin1String("answer.cpp")), qPrintable(firstError));
     QVERIFY2(firstError.contains(QLatin1String("error")), qPrintable(firstError));
@@ -377,7 +475,11 @@ void tst_QHotBuilder::syntaxErrorKeepsOldCode()
 
 #if defined(QHOT_TEST_WITH_INDICATOR)
     QCOMPARE(m_indicator->state(), QHotReloadIndicator::BuildFailed);
-    QVERIFY2(m_indicator->text().contains(QLatin1String("error")), qPrintable(m_indicator->text()));
+    // The file (no directory) and line, then the compiler's message.
+    const QString message = firstError.section(QLatin1String("error: "), 1);
+    QVERIFY2(m_indicator->text().startsWith(QStringLiteral("build failed · answer.cpp:"))
+                     && m_indicator->text().endsWith(message),
+             qPrintable(m_indicator->text() + QLatin1String(" / ") + firstError));
     QVERIFY(m_indicator->details().contains(firstError));
 #endif
 }
@@ -397,6 +499,23 @@ void tst_QHotBuilder::fixBuildsAndReloads()
     QTRY_COMPARE_WITH_TIMEOUT(answer(), 3, BuildTimeout);
 #if defined(QHOT_TEST_WITH_INDICATOR)
     QTRY_COMPARE_WITH_TIMEOUT(m_indicator->state(), QHotReloadIndicator::Reloaded, BuildTimeout);
+    // A build led to it: the time from the save, and its parts.
+    const QString live = m_indicator->text();
+    QVERIFY2(live.startsWith(QStringLiteral("saved → live ")), qPrintable(live));
+    QVERIFY(m_indicator->lastSaveToLiveMs() > 0);
+    QVERIFY(m_indicator->lastSaveToLiveMs() >= m_indicator->lastReloadMs());
+    QVERIFY2(m_indicator->details().contains(QStringLiteral("after the save that started its build")),
+             qPrintable(m_indicator->details()));
+    for (QWidget *window : {m_narrow.get(), m_wide.get()}) {
+        auto *overlay = window->findChild<QHotReloadIndicator *>();
+        QTRY_COMPARE_WITH_TIMEOUT(overlay->state(), QHotReloadIndicator::Reloaded, BuildTimeout);
+        // Each indicator times the same events itself: the same words, its own milliseconds.
+        QVERIFY2(overlay->text().startsWith(QStringLiteral("saved → live ")), qPrintable(overlay->text()));
+        const QString figure = overlay->text().section(QLatin1Char('('), 0, 0).trimmed(); // "saved → live 2.8 s"
+        checkOverlay(window, QStringLiteral("saved-to-live"), {figure, QStringLiteral("(build "), QStringLiteral("swap ")});
+    }
+    m_narrow.reset();
+    m_wide.reset();
 #endif
 }
 
@@ -441,6 +560,90 @@ void tst_QHotBuilder::savesDuringBuildAreCoalesced()
              qPrintable(m_builder->output()));
     QCOMPARE(m_builder->state(), QHotBuilder::Idle);
     QTRY_COMPARE_WITH_TIMEOUT(answer(), 6, BuildTimeout);
+}
+
+// The source was saved while the application was not running: enabling the
+// builder finds the library older than it and builds first.
+void tst_QHotBuilder::staleLibraryIsBuiltAtStart()
+{
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 6, BuildTimeout);
+    m_builder->setEnabled(false);
+    m_builder->setLibraryFile(m_library->fileName());
+    QVERIFY(saveByRename(answerSource(7)));
+    // Saved after the last build; on a file system with coarse times, made so.
+    const QDateTime built = QFileInfo(m_library->fileName()).lastModified();
+    if (QFileInfo(sourceFile()).lastModified() <= built)
+        QVERIFY(setModified(sourceFile(), built.addSecs(1)));
+
+    QSignalSpy outOfDate(m_builder.get(), &QHotBuilder::outOfDate);
+    QSignalSpy started(m_builder.get(), &QHotBuilder::buildStarted);
+    QSignalSpy finished(m_builder.get(), &QHotBuilder::buildFinished);
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    QStringList shown;
+    const auto record = connect(m_indicator.get(), &QHotReloadIndicator::textChanged, this,
+                                [&] { shown << m_indicator->text(); });
+#endif
+    m_builder->setEnabled(true);
+    QVERIFY(outOfDate.wait(BuildTimeout));
+    const QString reason = outOfDate.at(0).at(0).toString();
+    QVERIFY2(reason.contains(QLatin1String("is older than")) && reason.contains(QLatin1String("answer.cpp")),
+             qPrintable(reason));
+    QCOMPARE(started.size(), 1); // at once, no save needed
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(m_builder->output()));
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 7, BuildTimeout);
+#if defined(QHOT_TEST_WITH_INDICATOR)
+    QTRY_COMPARE_WITH_TIMEOUT(m_indicator->state(), QHotReloadIndicator::Reloaded, BuildTimeout);
+    disconnect(record);
+    const QString building = QStringLiteral("out of date · building %1…").arg(QFileInfo(m_library->fileName()).fileName());
+    QVERIFY2(shown.contains(building), qPrintable(shown.join(QLatin1String(" | "))));
+    // No save started that build: not a save-to-live figure.
+    QVERIFY2(m_indicator->text().startsWith(QStringLiteral("built → live ")), qPrintable(m_indicator->text()));
+#endif
+
+    // Up to date now: enabling again builds nothing.
+    outOfDate.clear();
+    m_builder->setEnabled(false);
+    m_builder->setEnabled(true);
+    QCoreApplication::processEvents(); // the queued check
+    QCOMPARE(outOfDate.size(), 0);
+    QCOMPARE(m_builder->state(), QHotBuilder::Idle);
+}
+
+// The application quits during a build (the builder is destroyed and stops
+// it): the next start sees the marker the build left and builds again.
+void tst_QHotBuilder::buildCutShortIsDetected()
+{
+    m_builder->setEnabled(false);
+    QVERIFY(QFile::remove(gateFile())); // builds now wait at the gate
+    {
+        QHotBuilder running(buildInfo());
+        running.setLibraryFile(m_library->fileName());
+        running.setEnabled(true);
+        QSignalSpy started(&running, &QHotBuilder::buildStarted);
+        QVERIFY(saveByRename(answerSource(8)));
+        QVERIFY(started.wait(BuildTimeout));
+        QCOMPARE(running.state(), QHotBuilder::Building);
+        QVERIFY(QFile::exists(markerFile()));
+    } // quit: the build is stopped where it was
+    QVERIFY(QFile::exists(markerFile()));
+    QCOMPARE(answer(), 7);
+    QFile gate(gateFile());
+    QVERIFY(gate.open(QIODevice::WriteOnly));
+    gate.close();
+
+    // No library file to compare with: only the marker can tell.
+    QHotBuilder next(buildInfo());
+    QSignalSpy outOfDate(&next, &QHotBuilder::outOfDate);
+    QSignalSpy finished(&next, &QHotBuilder::buildFinished);
+    next.setEnabled(true);
+    QVERIFY(outOfDate.wait(BuildTimeout));
+    const QString reason = outOfDate.at(0).at(0).toString();
+    QVERIFY2(reason.contains(QLatin1String("cut short")), qPrintable(reason));
+    QVERIFY(finished.wait(BuildTimeout));
+    QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(next.output()));
+    QTRY_COMPARE_WITH_TIMEOUT(answer(), 8, BuildTimeout);
+    QVERIFY(!QFile::exists(markerFile()));
 }
 
 void tst_QHotBuilder::unlistedHeadersAreWatched_data()

@@ -14,6 +14,8 @@
 #include <memory>
 #include <QtQml/QQmlComponent>
 #include <QtQml/QQmlEngine>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -115,6 +117,32 @@ private:
     QObject *m_status;
 };
 
+// A window of a given width with the application's controls along its
+// bottom and a HotReloadIndicator in its bottom-right corner, following the
+// library and the builder set as initial properties.
+const QByteArray IndicatorWindowQml = R"(import QtQuick
+import QHotReload
+Window {
+    id: window
+    property HotLibrary library
+    property HotBuilder builder
+    height: 220
+    visible: true
+    color: "#f0f0f0"
+    Row {
+        anchors.bottom: parent.bottom; anchors.margins: 8; x: 8; spacing: 8
+        Repeater { model: ["7", "8", "9", "OK"]
+                   Rectangle { width: 60; height: 28; border.color: "gray"
+                               Text { anchors.centerIn: parent; text: modelData } } }
+    }
+    HotReloadIndicator {
+        objectName: "indicator"
+        anchors.right: parent.right; anchors.bottom: parent.bottom; anchors.margins: 8
+        library: window.library; builder: window.builder
+    }
+}
+)";
+
 // HotReloadStatus.State
 enum { Watching = 2, Reloaded = 4, Building = 6, BuildFailed = 7 };
 
@@ -141,6 +169,12 @@ private Q_SLOTS:
     void cleanupTestCase();
 
 private:
+    // A window \a width wide showing m_lib and \a builder (IndicatorWindowQml).
+    QQuickWindow *indicatorWindow(int width, QObject *builder);
+    // Grabs \a window to <test dir>/screenshots/indicator-qml-<what>-<width>.png
+    // and checks what its indicator shows: every one of \a shown, whole, inside the window.
+    void checkIndicator(QQuickWindow *window, const QString &what, const QStringList &shown);
+
     // Creates \a qml with `file` set to m_path (game v1); m_root and m_lib are its root and `lib`.
     bool start(const QByteArray &qml);
     // Creates \a qml (with `file` set to \a file when given) in a fresh engine.
@@ -175,6 +209,55 @@ QObject *tst_Qml::create(const QByteArray &qml, const QString &file, const QUrl 
     return root;
 }
 
+QQuickWindow *tst_Qml::indicatorWindow(int width, QObject *builder)
+{
+    QQmlComponent component(m_engine.data());
+    component.setData(IndicatorWindowQml, QUrl(QStringLiteral("file:///qhotreload-test/window.qml")));
+    QObject *object = component.createWithInitialProperties(
+            {{QStringLiteral("library"), QVariant::fromValue(m_lib)},
+             {QStringLiteral("builder"), QVariant::fromValue(builder)},
+             {QStringLiteral("width"), width}});
+    if (!object)
+        qWarning().noquote() << component.errorString();
+    return qobject_cast<QQuickWindow *>(object); // owned by the caller
+}
+
+void tst_Qml::checkIndicator(QQuickWindow *window, const QString &what, const QStringList &shown)
+{
+    QVERIFY(window);
+    auto *indicator = window->findChild<QQuickItem *>(QStringLiteral("indicator"));
+    auto *label = window->findChild<QQuickItem *>(QStringLiteral("qhotreload-indicator-text"));
+    QVERIFY(indicator && label);
+    // The picture, once the window has drawn what the status now says.
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    const QImage shot = window->grabWindow();
+    const QString dir = QCoreApplication::applicationDirPath() + QStringLiteral("/screenshots");
+    QVERIFY(QDir().mkpath(dir));
+    const QString file = QStringLiteral("%1/indicator-qml-%2-%3.png").arg(dir, what).arg(window->width());
+    QVERIFY2(!shot.isNull() && shot.save(file), qPrintable(file));
+
+    // What is drawn: nothing elided, at most two lines, inside the window.
+    const QString text = label->property("text").toString();
+    const QRectF box = indicator->mapRectToScene(QRectF(0, 0, indicator->width(), indicator->height()));
+    const QString context = QStringLiteral("%1 (%2 px): \"%3\" in %4 lines, item at %5,%6 %7x%8, %9")
+                                    .arg(what)
+                                    .arg(window->width())
+                                    .arg(text)
+                                    .arg(label->property("lineCount").toInt())
+                                    .arg(box.x())
+                                    .arg(box.y())
+                                    .arg(box.width())
+                                    .arg(box.height())
+                                    .arg(file);
+    QVERIFY2(!label->property("truncated").toBool(), qPrintable(context));
+    QVERIFY2(label->property("lineCount").toInt() <= 2, qPrintable(context));
+    QVERIFY2(box.left() >= 0 && box.right() <= window->width() && box.bottom() <= window->height(),
+             qPrintable(context));
+    QVERIFY2(box.height() <= window->height() / 3, qPrintable(context));
+    for (const QString &part : shown)
+        QVERIFY2(text.contains(part), qPrintable(part + QLatin1String(" missing: ") + context));
+}
+
 // The object in property \a name of \a root (a HotLibrary, a HotCall, ...).
 static QObject *child(QObject *root, const char *name)
 {
@@ -197,6 +280,8 @@ static bool swapTo(QObject *lib, const QString &path, const QString &fixture)
 
 void tst_Qml::initTestCase()
 {
+    // Screenshots offscreen, without a GPU.
+    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     // The module must come from the build tree's qmldir and plugin.
     QVERIFY(QFileInfo::exists(QStringLiteral(QHOT_QML_IMPORT_DIR "/QHotReload/qmldir")));
 }
@@ -232,7 +317,8 @@ void tst_Qml::bindingFollowsNewVersion()
     // The bindings were evaluated again with the new code, without a restart.
     QCOMPARE(root->property("answer").toInt(), 42);
     QCOMPARE(greeting->property("value").toString(), QStringLiteral("hello qml from v2"));
-    QVERIFY(status->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")));
+    QVERIFY2(status->property("text").toString().startsWith(QStringLiteral("v2 live · swap ")),
+             qPrintable(status->property("text").toString()));
     QCOMPARE(status->property("ok").toBool(), true);
     QVERIFY(lib->property("errorString").toString().isEmpty());
 
@@ -449,7 +535,7 @@ void tst_Qml::indicatorShowsStatus()
 
     QVERIFY(swapTo(lib, path, GameV2));
     QVERIFY(indicator->setProperty("expanded", false));
-    QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")),
+    QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("v2 live · swap ")),
              qPrintable(text->property("text").toString()));
 }
 
@@ -483,6 +569,10 @@ void tst_Qml::builderShowsBuilds()
     QCOMPARE(answer->property("value").toInt(), 1);
     StatusLog log(status);
     QCOMPARE(log.state(), int(Watching));
+    // The same indicator in windows 300 and 1200 px wide, as screenshots show it.
+    std::unique_ptr<QQuickWindow> narrow(indicatorWindow(300, builder));
+    std::unique_ptr<QQuickWindow> wide(indicatorWindow(1200, builder));
+    QVERIFY(narrow && wide);
 
     // A good edit, saved: the builder builds, the library takes the new version.
     QSignalSpy finished(builder, SIGNAL(buildFinished(bool,int)));
@@ -498,8 +588,20 @@ void tst_Qml::builderShowsBuilds()
     const int version = m_lib->property("version").toInt();
     QCOMPARE(version, 2);
     QCOMPARE(builder->property("buildCount").toInt(), 1);
-    QVERIFY2(text->property("text").toString().startsWith(QStringLiteral("reloaded v2 in ")),
-             qPrintable(text->property("text").toString()));
+    // A build led to it: the whole wait, from the save, and its parts.
+    const QString live = text->property("text").toString();
+    QVERIFY2(live.startsWith(QStringLiteral("saved → live ")) && live.contains(QStringLiteral(" (build "))
+                     && live.contains(QStringLiteral(", swap ")) && live.endsWith(QLatin1Char(')')),
+             qPrintable(live));
+    QVERIFY(status->property("lastSaveToLiveMs").toInt() > 0);
+    for (QQuickWindow *window : {narrow.get(), wide.get()}) {
+        auto *shown = window->findChild<QQuickItem *>(QStringLiteral("qhotreload-indicator-text"));
+        // Each indicator times the same events itself: the same words, its own milliseconds.
+        QTRY_VERIFY_WITH_TIMEOUT(shown->property("text").toString().startsWith(QStringLiteral("saved → live ")),
+                                 ReloadTimeout);
+        const QString figure = shown->property("text").toString().section(QLatin1Char('('), 0, 0).trimmed();
+        checkIndicator(window, QStringLiteral("saved-to-live"), {figure, QStringLiteral("(build "), QStringLiteral("swap ")});
+    }
 
     // A broken edit: the compiler's first error is shown, the old code answers.
     log.states.clear();
@@ -510,11 +612,19 @@ void tst_Qml::builderShowsBuilds()
     QVERIFY(!finished.first().first().toBool());
     QCOMPARE(log.states, (QList<int>{Building, BuildFailed}));
     const QString failed = log.text();
-    QVERIFY2(failed.startsWith(QStringLiteral("build failed: ")) && failed.contains(QStringLiteral("buildanswer.cpp"))
-                     && failed.contains(QStringLiteral("error")),
-             qPrintable(failed));
-    QCOMPARE(failed, QStringLiteral("build failed: ") + builder->property("firstError").toString());
+    const QString firstError = builder->property("firstError").toString();
+    QVERIFY2(failed.startsWith(QStringLiteral("build failed · buildanswer.cpp:"))
+                     && failed.endsWith(firstError.section(QStringLiteral("error: "), 1)),
+             qPrintable(failed + QLatin1String(" / ") + firstError));
     QCOMPARE(text->property("text").toString(), failed);
+    const QString errorLine = firstError.section(QLatin1Char(':'), 1, 1);
+    const QStringList failure{QStringLiteral("build failed"), QStringLiteral("buildanswer.cpp:") + errorLine,
+                              firstError.section(QStringLiteral("error: "), 1)};
+    for (QQuickWindow *window : {narrow.get(), wide.get()}) {
+        auto *shown = window->findChild<QQuickItem *>(QStringLiteral("qhotreload-indicator-text"));
+        QTRY_COMPARE_WITH_TIMEOUT(shown->property("text").toString(), failed, ReloadTimeout);
+        checkIndicator(window, QStringLiteral("build-failed"), failure);
+    }
     const QString details = status->property("details").toString();
     QVERIFY2(details.contains(QStringLiteral("buildanswer.cpp")) && details.contains(QStringLiteral("(v2) keeps running")),
              qPrintable(details));

@@ -10,6 +10,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
 
 using namespace QHotWidgetsTest;
 
@@ -23,7 +24,11 @@ private Q_SLOTS:
     void idleAndNotLoaded();
     void followsLibrary();
     void buildStates();
+    void briefBuildErrors_data();
+    void briefBuildErrors();
     void overlay();
+    void overlayAvoidsControls();
+    void noLibraryNoOverlay();
 };
 
 void tst_QHotReloadIndicator::idleAndNotLoaded()
@@ -61,9 +66,11 @@ void tst_QHotReloadIndicator::followsLibrary()
     QTRY_COMPARE_WITH_TIMEOUT(indicator.state(), QHotReloadIndicator::Reloaded, Timeout);
     QCOMPARE(states.count(), 1);
     QCOMPARE(states.first().first().value<State>(), QHotReloadIndicator::Reloaded);
-    QVERIFY2(indicator.text().startsWith(QLatin1String("reloaded v2 in ")), qPrintable(indicator.text()));
-    QVERIFY2(indicator.text().endsWith(QLatin1String(" ms")), qPrintable(indicator.text()));
+    // No build led to it: the swap alone, not taken for the whole wait.
+    QVERIFY2(indicator.text().startsWith(QStringLiteral("v2 live · swap ")), qPrintable(indicator.text()));
+    QVERIFY2(indicator.text().endsWith(QStringLiteral("\u00a0ms")), qPrintable(indicator.text())); // unit kept with its number
     QVERIFY(indicator.lastReloadMs() >= 0);
+    QCOMPARE(indicator.lastSaveToLiveMs(), -1);
     QVERIFY(indicator.text().contains(QString::number(indicator.lastReloadMs())));
     QVERIFY2(indicator.details().contains(QLatin1String("from aboutToReload to reloaded")), qPrintable(indicator.details()));
 
@@ -100,16 +107,19 @@ void tst_QHotReloadIndicator::buildStates()
     indicator.setBuilding(true);
     indicator.setBuildFailed(first, full);
     QCOMPARE(indicator.state(), QHotReloadIndicator::BuildFailed);
-    QCOMPARE(indicator.text(), QStringLiteral("build failed: ") + first);
-    QCOMPARE(indicator.details(), full);
-    QCOMPARE(indicator.toolTip(), full);
+    // Short words first: the file and line, then what the compiler says.
+    QCOMPARE(indicator.text(), QStringLiteral("build failed · panel.cpp:12: expected ';' before '}' token"));
+    // The whole output, and that the old code runs.
+    QVERIFY2(indicator.details().startsWith(full), qPrintable(indicator.details()));
+    QVERIFY(indicator.details().endsWith(QLatin1String("(v1) keeps running.")));
+    QCOMPARE(indicator.toolTip(), indicator.details());
     QCOMPARE(lib.version(), 1); // the old code runs
 
     indicator.showDetails();
     auto *dialog = indicator.window()->findChild<QDialog *>(QStringLiteral("qhotreload-details"));
     QVERIFY(dialog);
     QVERIFY(dialog->isVisible());
-    QCOMPARE(dialog->findChild<QPlainTextEdit *>()->toPlainText(), full);
+    QCOMPARE(dialog->findChild<QPlainTextEdit *>()->toPlainText(), indicator.details());
 
     // The fix builds and is taken: the indicator follows the library again.
     indicator.setBuilding(true);
@@ -118,6 +128,35 @@ void tst_QHotReloadIndicator::buildStates()
     QVERIFY(file.replaceLikeLd(fixturePath(QHOT_FIXTURE_WIDGETS_PANEL_V2)));
     QTRY_COMPARE_WITH_TIMEOUT(indicator.state(), QHotReloadIndicator::Reloaded, Timeout);
     QCOMPARE(dialog->findChild<QPlainTextEdit *>()->toPlainText(), indicator.details());
+}
+
+void tst_QHotReloadIndicator::briefBuildErrors_data()
+{
+    QTest::addColumn<QString>("firstError");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("gcc") << QStringLiteral("/home/ada/calc/src/calclogic.cpp:11:22: error: expected ';' before '}' token")
+                         << QStringLiteral("build failed · calclogic.cpp:11: expected ';' before '}' token");
+    QTest::newRow("gcc, no column") << QStringLiteral("/a/b/logic.cpp:7: error: 'x' was not declared in this scope")
+                                    << QStringLiteral("build failed · logic.cpp:7: 'x' was not declared in this scope");
+    QTest::newRow("clang fatal") << QStringLiteral("/a/b/scene.cpp:3:10: fatal error: 'nothere.h' file not found")
+                                 << QStringLiteral("build failed · scene.cpp:3: 'nothere.h' file not found");
+    QTest::newRow("msvc") << QStringLiteral("C:\\src\\calc\\calclogic.cpp(11): error C2143: syntax error: missing ';'")
+                          << QStringLiteral("build failed · calclogic.cpp:11: syntax error: missing ';'");
+    QTest::newRow("linker") << QStringLiteral("/usr/bin/ld: CMakeFiles/logic.dir/logic.cpp.o: undefined reference to `f()'")
+                            << QStringLiteral("build failed · ld: CMakeFiles/logic.dir/logic.cpp.o: undefined reference to `f()'");
+    QTest::newRow("no file") << QStringLiteral("build on save: cannot run cmake: No such file or directory")
+                             << QStringLiteral("build failed · build on save: cannot run cmake: No such file or directory");
+}
+
+void tst_QHotReloadIndicator::briefBuildErrors()
+{
+    QFETCH(QString, firstError);
+    QFETCH(QString, shown);
+    QHotReloadIndicator indicator;
+    const QString full = QStringLiteral("[1/2] Building CXX object\n") + firstError + QStringLiteral("\nninja: stopped");
+    indicator.setBuildFailed(firstError, full);
+    QCOMPARE(indicator.text(), shown);
+    QCOMPARE(indicator.toolTip(), full); // the whole text on hover
 }
 
 void tst_QHotReloadIndicator::overlay()
@@ -151,6 +190,42 @@ void tst_QHotReloadIndicator::overlay()
     QTRY_COMPARE_WITH_TIMEOUT(indicator->state(), QHotReloadIndicator::Reloaded, Timeout);
     QVERIFY(indicator->isVisible());
     QVERIFY(inBottomRight());
+}
+
+// A window whose bottom-right corner holds its OK button: the overlay takes
+// the bottom-left corner instead, and goes back when the button is gone.
+void tst_QHotReloadIndicator::overlayAvoidsControls()
+{
+    WatchedLibrary file(fixturePath(QHOT_FIXTURE_WIDGETS_PANEL_V1));
+    QVERIFY(file.isValid());
+    QHotLibrary lib(file.path());
+    QVERIFY2(lib.load(), qPrintable(lib.errorString()));
+    QWidget window;
+    window.resize(400, 200);
+    auto *ok = new QPushButton(QStringLiteral("OK"), &window);
+    ok->setGeometry(330, 160, 62, 32);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+    QHotReloadIndicator *indicator = QHotReloadIndicator::attachOverlay(&window, &lib);
+    QVERIFY(indicator);
+    QVERIFY2(!indicator->geometry().intersects(ok->geometry()), qPrintable(indicator->text()));
+    QVERIFY(indicator->geometry().bottom() > window.height() - 20); // still at the bottom
+    QVERIFY(indicator->geometry().left() < 20);                     // on the left
+
+    delete ok;
+    window.resize(420, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(indicator->geometry().right() > window.width() - 20, Timeout);
+}
+
+void tst_QHotReloadIndicator::noLibraryNoOverlay()
+{
+    // What a module's library() is with hot reload off (std::nullptr_t), and
+    // a null pointer at run time: nothing to tell, no overlay.
+    QWidget window;
+    QCOMPARE(QHotReloadIndicator::attachOverlay(&window, nullptr), nullptr);
+    QCOMPARE(QHotReloadIndicator::attachOverlay(&window, static_cast<QHotLibrary *>(nullptr)), nullptr);
+    QVERIFY(window.findChildren<QHotReloadIndicator *>().isEmpty());
 }
 
 QTEST_MAIN(tst_QHotReloadIndicator)
