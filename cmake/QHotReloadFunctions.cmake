@@ -13,13 +13,24 @@
 #
 #   qhot_link_library(<host> <library>)
 #       Makes <host> use the hot <library>. Hot: builds the library whenever the
-#       host is built (without linking it), links QHotReload::Core, and bakes
-#       the library's absolute path into the host as the string macro
+#       host is built (without linking it), links QHotReload::Core, and gives
+#       the host the library's absolute path as the string macro
 #       QHOT_LIBRARY_FILE_<library> (the name made a C identifier), for
 #       QHotLibrary and QHOT_MODULE, and what build on save needs
 #       (QHOT_BUILD_INFO(<library>) in qhotbuilder.h: the target, build tree,
 #       configuration, sources and cmake command). Static: links the library
-#       directly.
+#       directly; QHOT_LIBRARY_FILE_<library> is the bare name.
+#
+#       The macros are not -D flags: they are in a build-info header generated
+#       per host and library (qhot_library_<library>.h under
+#       <host's binary dir>/qhotreload/<host>/[<config>/], written only when its
+#       content changes) that every source of the host includes first, as if
+#       with -D (-include with GCC and Clang, /FI with MSVC; other compilers get
+#       -D flags as before). The library's sources are not in it: QHotBuilder
+#       reads them at run time from qhot_library_<library>.sources beside it.
+#       So the host's compile lines and headers do not change when the
+#       library's sources do, and adding a source to the library rebuilds the
+#       library, not the host.
 
 include_guard(GLOBAL)
 
@@ -86,7 +97,7 @@ function(qhot_link_library host library)
     string(MAKE_C_IDENTIFIER "${library}" id)
     if(NOT QHOTRELOAD_ENABLED)
         target_link_libraries(${host} PRIVATE ${library})
-        target_compile_definitions(${host} PRIVATE "QHOT_LIBRARY_FILE_${id}=\"${library}\"")
+        _qhot_build_info(${host} ${id} "#define QHOT_LIBRARY_FILE_${id} \"${library}\"\n")
         return()
     endif()
 
@@ -97,17 +108,69 @@ function(qhot_link_library host library)
     if(NOT build_target)
         set(build_target ${library})
     endif()
-    # What QHOT_BUILD_INFO / QHOT_BUILD_ON_SAVE (qhotbuilder.h) read. The sources
-    # are joined by '|' (a ';' would split the definition) and left as the
-    # target lists them: QHotBuilder makes relative ones absolute against the
-    # source dir and drops generated ones (in the build tree), which a build
-    # rewrites and which would otherwise start a build of their own.
-    target_compile_definitions(${host} PRIVATE
-        "QHOT_LIBRARY_FILE_${id}=\"$<TARGET_FILE:${library}>\""
-        "QHOT_LIBRARY_TARGET_${id}=\"${build_target}\""
-        "QHOT_LIBRARY_BUILD_DIR_${id}=\"${CMAKE_BINARY_DIR}\""
-        "QHOT_LIBRARY_BUILD_CONFIG_${id}=\"$<CONFIG>\""
-        "QHOT_LIBRARY_SOURCE_DIR_${id}=\"$<TARGET_PROPERTY:${library},SOURCE_DIR>\""
-        "QHOT_LIBRARY_SOURCES_${id}=\"$<JOIN:$<TARGET_PROPERTY:${library},SOURCES>,|>\""
-        "QHOT_CMAKE_COMMAND=\"${CMAKE_COMMAND}\"")
+    # What QHOT_BUILD_INFO / QHOT_BUILD_ON_SAVE (qhotbuilder.h) read. The
+    # sources go to a file of their own, read at run time ("@<file>" in
+    # QHOT_LIBRARY_SOURCES_*), so that a new source changes nothing the host
+    # compiles. They are left as the target lists them: QHotBuilder makes
+    # relative ones absolute against the source dir and drops generated ones
+    # (in the build tree), which a build rewrites and which would otherwise
+    # start a build of their own.
+    _qhot_build_info_dir(${host} dir)
+    set(sources_file "${dir}/qhot_library_${id}.sources")
+    file(GENERATE OUTPUT "${sources_file}"
+        CONTENT "$<JOIN:$<TARGET_PROPERTY:${library},SOURCES>,\n>\n")
+    _qhot_build_info(${host} ${id}
+        "#define QHOT_LIBRARY_FILE_${id} \"$<TARGET_FILE:${library}>\"
+#define QHOT_LIBRARY_TARGET_${id} \"${build_target}\"
+#define QHOT_LIBRARY_BUILD_DIR_${id} \"${CMAKE_BINARY_DIR}\"
+#define QHOT_LIBRARY_BUILD_CONFIG_${id} \"$<CONFIG>\"
+#define QHOT_LIBRARY_SOURCE_DIR_${id} \"$<TARGET_PROPERTY:${library},SOURCE_DIR>\"
+#define QHOT_LIBRARY_SOURCES_${id} \"@${sources_file}\"
+#ifndef QHOT_CMAKE_COMMAND
+#define QHOT_CMAKE_COMMAND \"${CMAKE_COMMAND}\"
+#endif
+")
+endfunction()
+
+# _qhot_build_info_dir(<host> <out-var>)
+# Where <host>'s build-info files go: per configuration with a multi-config
+# generator (each configuration has its own library file).
+function(_qhot_build_info_dir host out)
+    get_target_property(binary_dir ${host} BINARY_DIR)
+    set(dir "${binary_dir}/qhotreload/${host}")
+    get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(multi_config)
+        string(APPEND dir "/$<CONFIG>")
+    endif()
+    set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
+# _qhot_build_info(<host> <id> <definitions>)
+# Writes <definitions> (may hold generator expressions) into the build-info
+# header qhot_library_<id>.h of <host> and makes every source of <host>
+# include it first. file(GENERATE) leaves the file alone when its content is
+# the same, so nothing that includes it is rebuilt for nothing.
+function(_qhot_build_info host id definitions)
+    _qhot_build_info_dir(${host} dir)
+    set(header "${dir}/qhot_library_${id}.h")
+    file(GENERATE OUTPUT "${header}" CONTENT
+"// Generated by qhot_link_library(${host} ...): what ${host} knows about a hot
+// library. Included first into every source of ${host}; do not edit.
+#pragma once
+${definitions}")
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|Intel" AND NOT CMAKE_CXX_SIMULATE_ID STREQUAL "MSVC")
+        # SHELL: keeps the two words together and out of option de-duplication
+        # (a host with two hot libraries has two -include).
+        target_compile_options(${host} PRIVATE "SHELL:-include \"${header}\"")
+    elseif(MSVC)
+        target_compile_options(${host} PRIVATE "/FI${header}")
+    else()
+        # No known forced-include flag: the definitions as -D flags, as they
+        # were before the header (a new library source then rebuilds the host).
+        string(REGEX MATCHALL "#define [^\n]*" lines "${definitions}")
+        foreach(line IN LISTS lines)
+            string(REGEX REPLACE "^#define ([^ ]+) (.*)$" "\\1=\\2" definition "${line}")
+            target_compile_definitions(${host} PRIVATE "${definition}")
+        endforeach()
+    endif()
 endfunction()

@@ -7,8 +7,14 @@
 #   -DBUILD_TYPE= -DCXX_FLAGS= -DEXE_LINKER_FLAGS= -DSHARED_LINKER_FLAGS=
 #   -DPREFIX_PATH=a|b -DQT6_DIR= -DMODE=package|subdirectory|fetchcontent
 #   [-DQHOTRELOAD_SOURCE_DIR=] [-DPACKAGE_PREFIX=] [-DENABLED=ON|OFF]
-#   -DNEEDED=ON|OFF -DREADELF= [-DEXTRA_ARGS=-Da=b|-Dc=d]
+#   -DNEEDED=ON|OFF -DREADELF= [-DEXTRA_ARGS=-Da=b|-Dc=d] [-DADD_SOURCE=ON]
 # Lists use | (a ; would be split by add_test).
+#
+# ADD_SOURCE=ON (hot mode): the project is copied to <BINARY_DIR>-source first;
+# at the end a source is added to the hot library there and the project is
+# built again, which must compile the new source and nothing of the host: the
+# host knows the library through a generated build-info header whose content
+# does not depend on the library's sources (issue 12).
 
 foreach(var SOURCE_DIR BINARY_DIR GENERATOR CXX_COMPILER MODE NEEDED)
     if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
@@ -25,6 +31,11 @@ function(run what)
 endfunction()
 
 file(REMOVE_RECURSE "${BINARY_DIR}")
+if(ADD_SOURCE)
+    file(REMOVE_RECURSE "${BINARY_DIR}-source")
+    file(COPY "${SOURCE_DIR}/" DESTINATION "${BINARY_DIR}-source")
+    set(SOURCE_DIR "${BINARY_DIR}-source")
+endif()
 string(REPLACE "|" ";" prefix_path "${PREFIX_PATH}")
 set(args
     -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}"
@@ -127,4 +138,31 @@ if(READELF)
     endif()
 else()
     message(WARNING "no readelf: the host's NEEDED entries are not checked")
+endif()
+
+if(ADD_SOURCE)
+    file(WRITE "${SOURCE_DIR}/added.cpp" "// Added by run_consumer.cmake after the first build.\nint addedFunction() { return 42; }\n")
+    file(APPEND "${SOURCE_DIR}/CMakeLists.txt" "\ntarget_sources(logic PRIVATE added.cpp)\n")
+    # cmake --build runs CMake again first (CMakeLists.txt changed).
+    run("build after adding a source" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --parallel 2)
+    message(STATUS "build after adding added.cpp to logic:\n${output}")
+    # Both generators print "Building CXX object <object>" per compile.
+    if(NOT output MATCHES "Building CXX object [^\n]*logic\\.dir/added\\.cpp")
+        message(FATAL_ERROR "the new source of the hot library was not compiled")
+    endif()
+    if(output MATCHES "Building CXX object [^\n]*host\\.dir/")
+        message(FATAL_ERROR "adding a source to the hot library recompiled the host")
+    endif()
+    if(output MATCHES "Linking CXX executable host")
+        message(FATAL_ERROR "adding a source to the hot library relinked the host")
+    endif()
+    # Build on save learns of it at run time, from the build-info files.
+    file(GLOB_RECURSE sources_files "${BINARY_DIR}/qhotreload/host/*qhot_library_logic.sources")
+    if(NOT sources_files)
+        message(FATAL_ERROR "no qhot_library_logic.sources under ${BINARY_DIR}/qhotreload/host")
+    endif()
+    file(READ "${sources_files}" listed)
+    if(NOT listed MATCHES "added\\.cpp")
+        message(FATAL_ERROR "${sources_files} does not list added.cpp:\n${listed}")
+    endif()
 endif()
