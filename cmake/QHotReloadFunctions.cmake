@@ -9,7 +9,12 @@
 #       hidden visibility. With QHOTRELOAD_ENABLED off it is a plain static
 #       library and QHOTRELOAD_STATIC is defined for it and its users, which
 #       turns QHOT_LIBRARY into nothing and the QHOT_MODULE callables into the
-#       plain functions.
+#       plain functions. QHOTRELOAD_ENABLED=PER_CONFIG (the default with a
+#       multi-config generator) applies "hot except in Release" per
+#       configuration: the target is the shared library, compiled with
+#       QHOTRELOAD_STATIC in Release, whose objects there also make the static
+#       library <target>_qhot_static that qhot_link_library() links instead
+#       (the unused shared library is still built in Release).
 #
 #   qhot_link_library(<host> <library>)
 #       Makes <host> use the hot <library>. Hot: builds the library whenever the
@@ -34,15 +39,28 @@
 
 include_guard(GLOBAL)
 
+# The rule: hot except in Release. A single-config generator applies it to
+# CMAKE_BUILD_TYPE once; a multi-config one (Ninja Multi-Config, Visual
+# Studio, Xcode) cannot, so there the default is PER_CONFIG and the rule is
+# applied per configuration by generator expressions. ON or OFF set by the
+# user holds for every configuration.
 if(NOT DEFINED QHOTRELOAD_ENABLED)
-    if(CMAKE_BUILD_TYPE STREQUAL "Release")
-        set(_qhot_enabled_default OFF)
+    get_property(_qhot_multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(_qhot_multi_config)
+        set(QHOTRELOAD_ENABLED PER_CONFIG CACHE STRING
+            "Hot reload: ON, OFF (hot libraries are linked statically, calls are direct) or PER_CONFIG (OFF in Release only)")
+        set_property(CACHE QHOTRELOAD_ENABLED PROPERTY STRINGS ON OFF PER_CONFIG)
     else()
-        set(_qhot_enabled_default ON)
+        if(CMAKE_BUILD_TYPE STREQUAL "Release")
+            set(_qhot_enabled_default OFF)
+        else()
+            set(_qhot_enabled_default ON)
+        endif()
+        option(QHOTRELOAD_ENABLED "Hot reload (OFF: hot libraries are linked statically, calls are direct)"
+            ${_qhot_enabled_default})
+        unset(_qhot_enabled_default)
     endif()
-    option(QHOTRELOAD_ENABLED "Hot reload (OFF: hot libraries are linked statically, calls are direct)"
-        ${_qhot_enabled_default})
-    unset(_qhot_enabled_default)
+    unset(_qhot_multi_config)
 endif()
 
 function(qhot_add_library target)
@@ -77,6 +95,20 @@ function(qhot_add_library target)
         # never be unloaded: the next version would bind to the old one's data.
         target_compile_options(${target} PRIVATE -fno-gnu-unique)
     endif()
+
+    if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+        # A target has one type in all configurations: <target> stays the
+        # shared library, and its objects, compiled with QHOTRELOAD_STATIC in
+        # the static configurations, also make the static library
+        # <target>_qhot_static that qhot_link_library() links there, with
+        # <target>'s own link libraries.
+        target_compile_definitions(${target} PRIVATE "$<$<CONFIG:Release>:QHOTRELOAD_STATIC>")
+        add_library(${target}_qhot_static STATIC "$<TARGET_OBJECTS:${target}>")
+        add_dependencies(${target}_qhot_static ${target})
+        target_compile_definitions(${target}_qhot_static INTERFACE QHOTRELOAD_STATIC)
+        target_link_libraries(${target}_qhot_static PUBLIC QHotReload::Headers
+            "$<TARGET_PROPERTY:${target},LINK_LIBRARIES>")
+    endif()
 endfunction()
 
 function(qhot_link_library host library)
@@ -102,7 +134,15 @@ function(qhot_link_library host library)
     endif()
 
     add_dependencies(${host} ${library})
-    target_link_libraries(${host} PRIVATE QHotReload::Core)
+    set(hot 1)
+    if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+        # 1 in the configurations that are hot: all but Release.
+        set(hot "$<NOT:$<CONFIG:Release>>")
+        target_link_libraries(${host} PRIVATE "$<$<NOT:${hot}>:${library}_qhot_static>")
+        target_link_libraries(${host} PRIVATE "$<${hot}:QHotReload::Core>")
+    else()
+        target_link_libraries(${host} PRIVATE QHotReload::Core)
+    endif()
     # `cmake --build` knows no alias names.
     get_target_property(build_target ${library} ALIASED_TARGET)
     if(NOT build_target)
@@ -120,7 +160,7 @@ function(qhot_link_library host library)
     file(GENERATE OUTPUT "${sources_file}"
         CONTENT "$<JOIN:$<TARGET_PROPERTY:${library},SOURCES>,\n>\n")
     _qhot_build_info(${host} ${id}
-        "#define QHOT_LIBRARY_FILE_${id} \"$<TARGET_FILE:${library}>\"
+        "#define QHOT_LIBRARY_FILE_${id} \"$<IF:${hot},$<TARGET_FILE:${library}>,${library}>\"
 #define QHOT_LIBRARY_TARGET_${id} \"${build_target}\"
 #define QHOT_LIBRARY_BUILD_DIR_${id} \"${CMAKE_BINARY_DIR}\"
 #define QHOT_LIBRARY_BUILD_CONFIG_${id} \"$<CONFIG>\"

@@ -8,7 +8,12 @@
 #   -DPREFIX_PATH=a|b -DQT6_DIR= -DMODE=package|subdirectory|fetchcontent
 #   [-DQHOTRELOAD_SOURCE_DIR=] [-DPACKAGE_PREFIX=] [-DENABLED=ON|OFF]
 #   -DNEEDED=ON|OFF -DREADELF= [-DEXTRA_ARGS=-Da=b|-Dc=d] [-DADD_SOURCE=ON]
+#   [-DCONFIGS=Debug:ON|Release:OFF]
 # Lists use | (a ; would be split by add_test).
+#
+# CONFIGS (a multi-config GENERATOR): each <config> is built and its host run
+# and checked as with ENABLED=NEEDED=<ON|OFF>: the hot reload state the
+# QHOTRELOAD_ENABLED default (PER_CONFIG) must give that configuration.
 #
 # ADD_SOURCE=ON (hot mode): the project is copied to <BINARY_DIR>-source first;
 # at the end a source is added to the hot library there and the project is
@@ -16,7 +21,7 @@
 # host knows the library through a generated build-info header whose content
 # does not depend on the library's sources (issue 12).
 
-foreach(var SOURCE_DIR BINARY_DIR GENERATOR CXX_COMPILER MODE NEEDED)
+foreach(var SOURCE_DIR BINARY_DIR GENERATOR CXX_COMPILER MODE)
     if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
         message(FATAL_ERROR "run_consumer.cmake: ${var} is not set")
     endif()
@@ -80,64 +85,86 @@ if(PACKAGE_PREFIX)
     endif()
 endif()
 
-run("build" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --parallel 2)
-message(STATUS "built")
-
-set(host "${BINARY_DIR}/host${CMAKE_EXECUTABLE_SUFFIX}")
-execute_process(COMMAND "${host}" RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output
-    TIMEOUT 180)
-message("${output}")
-if(NOT result EQUAL 0)
-    message(FATAL_ERROR "the host failed (${result})")
-endif()
-foreach(line "greeting() = hello consumer from version 1" "PASSED")
-    string(FIND "${output}" "${line}" at)
-    if(at EQUAL -1)
-        message(FATAL_ERROR "the host did not print '${line}'")
+# Builds (one configuration of a multi-config build if config is set) and
+# checks the host: ENABLED and NEEDED as described at the top.
+function(build_and_check config ENABLED NEEDED)
+    set(out_dir "${BINARY_DIR}")
+    set(config_args "")
+    if(config)
+        set(out_dir "${BINARY_DIR}/${config}")
+        set(config_args --config "${config}")
     endif()
-endforeach()
-if(ENABLED STREQUAL "OFF")
-    string(FIND "${output}" "hot reload off" at)
-else()
-    string(FIND "${output}" "greeting() = hello consumer from version 2" at)
-endif()
-if(at EQUAL -1)
-    message(FATAL_ERROR "the host's output is not that of hot reload ${ENABLED}")
-endif()
+    run("build ${config}" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" ${config_args} --parallel 2)
+    message(STATUS "built ${config}")
 
-set(widgets_check "${BINARY_DIR}/widgets_check${CMAKE_EXECUTABLE_SUFFIX}")
-if(EXISTS "${widgets_check}")
-    run("widgets_check" "${widgets_check}")
-    if(NOT output MATCHES "QHotWidget QHotReloadIndicator QHotForm")
-        message(FATAL_ERROR "widgets_check printed: ${output}")
-    endif()
-    message(STATUS "QHotReload::Widgets from the package: ${output}")
-endif()
-
-# Hot: the host needs libQHotReloadCore and not the hot library. Static: neither.
-if(READELF)
-    execute_process(COMMAND "${READELF}" -d "${host}" OUTPUT_VARIABLE dynamic RESULT_VARIABLE result)
+    set(host "${out_dir}/host${CMAKE_EXECUTABLE_SUFFIX}")
+    execute_process(COMMAND "${host}" RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output
+        TIMEOUT 180)
+    message("${output}")
     if(NOT result EQUAL 0)
-        message(FATAL_ERROR "${READELF} -d ${host} failed")
+        message(FATAL_ERROR "the host failed (${result})")
     endif()
-    string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*" needed "${dynamic}")
-    message(STATUS "host needs: ${needed}")
-    if(needed MATCHES "liblogic")
-        message(FATAL_ERROR "the host links the hot library dynamically")
-    endif()
-    if(NEEDED AND NOT needed MATCHES "libQHotReloadCore\\.so")
-        message(FATAL_ERROR "the hot host does not link libQHotReloadCore")
-    elseif(NOT NEEDED AND needed MATCHES "QHotReload")
-        message(FATAL_ERROR "the static host links the QHotReload runtime")
-    endif()
-    if(NOT NEEDED)
-        file(GLOB shared "${BINARY_DIR}/*.so")
-        if(shared)
-            message(FATAL_ERROR "static mode built shared libraries: ${shared}")
+    foreach(line "greeting() = hello consumer from version 1" "PASSED")
+        string(FIND "${output}" "${line}" at)
+        if(at EQUAL -1)
+            message(FATAL_ERROR "the host did not print '${line}'")
         endif()
+    endforeach()
+    if(ENABLED STREQUAL "OFF")
+        string(FIND "${output}" "hot reload off" at)
+    else()
+        string(FIND "${output}" "greeting() = hello consumer from version 2" at)
     endif()
+    if(at EQUAL -1)
+        message(FATAL_ERROR "the host's output is not that of hot reload ${ENABLED}")
+    endif()
+
+    set(widgets_check "${out_dir}/widgets_check${CMAKE_EXECUTABLE_SUFFIX}")
+    if(EXISTS "${widgets_check}")
+        run("widgets_check" "${widgets_check}")
+        if(NOT output MATCHES "QHotWidget QHotReloadIndicator QHotForm")
+            message(FATAL_ERROR "widgets_check printed: ${output}")
+        endif()
+        message(STATUS "QHotReload::Widgets from the package: ${output}")
+    endif()
+
+    # Hot: the host needs libQHotReloadCore and not the hot library. Static: neither.
+    if(READELF)
+        run("${READELF} -d ${host}" "${READELF}" -d "${host}")
+        string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*" needed "${output}")
+        message(STATUS "host needs: ${needed}")
+        if(needed MATCHES "liblogic")
+            message(FATAL_ERROR "the host links the hot library dynamically")
+        endif()
+        if(NEEDED AND NOT needed MATCHES "libQHotReloadCore\\.so")
+            message(FATAL_ERROR "the hot host does not link libQHotReloadCore")
+        elseif(NOT NEEDED AND needed MATCHES "QHotReload")
+            message(FATAL_ERROR "the static host links the QHotReload runtime")
+        endif()
+        # Per configuration, the shared library is built in every one.
+        if(NOT NEEDED AND NOT config)
+            file(GLOB shared "${BINARY_DIR}/*.so")
+            if(shared)
+                message(FATAL_ERROR "static mode built shared libraries: ${shared}")
+            endif()
+        endif()
+    else()
+        message(WARNING "no readelf: the host's NEEDED entries are not checked")
+    endif()
+endfunction()
+
+# CONFIGS=<config>:<ON|OFF>|...: a multi-config build, each configuration built
+# and checked with hot reload expected ON or OFF in it.
+if(CONFIGS)
+    string(REPLACE "|" ";" configs "${CONFIGS}")
+    foreach(entry IN LISTS configs)
+        string(REPLACE ":" ";" entry "${entry}")
+        list(GET entry 0 config)
+        list(GET entry 1 hot)
+        build_and_check("${config}" "${hot}" "${hot}")
+    endforeach()
 else()
-    message(WARNING "no readelf: the host's NEEDED entries are not checked")
+    build_and_check("" "${ENABLED}" "${NEEDED}")
 endif()
 
 if(ADD_SOURCE)
