@@ -9,29 +9,58 @@
 #       hidden visibility. With QHOTRELOAD_ENABLED off it is a plain static
 #       library and QHOTRELOAD_STATIC is defined for it and its users, which
 #       turns QHOT_LIBRARY into nothing and the QHOT_MODULE callables into the
-#       plain functions.
+#       plain functions. QHOTRELOAD_ENABLED=PER_CONFIG (the default with a
+#       multi-config generator) applies "hot except in Release" per
+#       configuration: the target is the shared library, compiled with
+#       QHOTRELOAD_STATIC in Release, whose objects there also make the static
+#       library <target>_qhot_static that qhot_link_library() links instead
+#       (the unused shared library is still built in Release).
 #
 #   qhot_link_library(<host> <library>)
 #       Makes <host> use the hot <library>. Hot: builds the library whenever the
-#       host is built (without linking it), links QHotReload::Core, and bakes
-#       the library's absolute path into the host as the string macro
+#       host is built (without linking it), links QHotReload::Core, and gives
+#       the host the library's absolute path as the string macro
 #       QHOT_LIBRARY_FILE_<library> (the name made a C identifier), for
 #       QHotLibrary and QHOT_MODULE, and what build on save needs
 #       (QHOT_BUILD_INFO(<library>) in qhotbuilder.h: the target, build tree,
 #       configuration, sources and cmake command). Static: links the library
-#       directly.
+#       directly; QHOT_LIBRARY_FILE_<library> is the bare name.
+#
+#       The macros are not -D flags: they are in a build-info header generated
+#       per host and library (qhot_library_<library>.h under
+#       <host's binary dir>/qhotreload/<host>/[<config>/], written only when its
+#       content changes) that every source of the host includes first, as if
+#       with -D (-include with GCC and Clang, /FI with MSVC; other compilers get
+#       -D flags as before). The library's sources are not in it: QHotBuilder
+#       reads them at run time from qhot_library_<library>.sources beside it.
+#       So the host's compile lines and headers do not change when the
+#       library's sources do, and adding a source to the library rebuilds the
+#       library, not the host.
 
 include_guard(GLOBAL)
 
+# The rule: hot except in Release. A single-config generator applies it to
+# CMAKE_BUILD_TYPE once; a multi-config one (Ninja Multi-Config, Visual
+# Studio, Xcode) cannot, so there the default is PER_CONFIG and the rule is
+# applied per configuration by generator expressions. ON or OFF set by the
+# user holds for every configuration.
 if(NOT DEFINED QHOTRELOAD_ENABLED)
-    if(CMAKE_BUILD_TYPE STREQUAL "Release")
-        set(_qhot_enabled_default OFF)
+    get_property(_qhot_multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(_qhot_multi_config)
+        set(QHOTRELOAD_ENABLED PER_CONFIG CACHE STRING
+            "Hot reload: ON, OFF (hot libraries are linked statically, calls are direct) or PER_CONFIG (OFF in Release only)")
+        set_property(CACHE QHOTRELOAD_ENABLED PROPERTY STRINGS ON OFF PER_CONFIG)
     else()
-        set(_qhot_enabled_default ON)
+        if(CMAKE_BUILD_TYPE STREQUAL "Release")
+            set(_qhot_enabled_default OFF)
+        else()
+            set(_qhot_enabled_default ON)
+        endif()
+        option(QHOTRELOAD_ENABLED "Hot reload (OFF: hot libraries are linked statically, calls are direct)"
+            ${_qhot_enabled_default})
+        unset(_qhot_enabled_default)
     endif()
-    option(QHOTRELOAD_ENABLED "Hot reload (OFF: hot libraries are linked statically, calls are direct)"
-        ${_qhot_enabled_default})
-    unset(_qhot_enabled_default)
+    unset(_qhot_multi_config)
 endif()
 
 function(qhot_add_library target)
@@ -66,6 +95,20 @@ function(qhot_add_library target)
         # never be unloaded: the next version would bind to the old one's data.
         target_compile_options(${target} PRIVATE -fno-gnu-unique)
     endif()
+
+    if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+        # A target has one type in all configurations: <target> stays the
+        # shared library, and its objects, compiled with QHOTRELOAD_STATIC in
+        # the static configurations, also make the static library
+        # <target>_qhot_static that qhot_link_library() links there, with
+        # <target>'s own link libraries.
+        target_compile_definitions(${target} PRIVATE "$<$<CONFIG:Release>:QHOTRELOAD_STATIC>")
+        add_library(${target}_qhot_static STATIC "$<TARGET_OBJECTS:${target}>")
+        add_dependencies(${target}_qhot_static ${target})
+        target_compile_definitions(${target}_qhot_static INTERFACE QHOTRELOAD_STATIC)
+        target_link_libraries(${target}_qhot_static PUBLIC QHotReload::Headers
+            "$<TARGET_PROPERTY:${target},LINK_LIBRARIES>")
+    endif()
 endfunction()
 
 function(qhot_link_library host library)
@@ -86,28 +129,88 @@ function(qhot_link_library host library)
     string(MAKE_C_IDENTIFIER "${library}" id)
     if(NOT QHOTRELOAD_ENABLED)
         target_link_libraries(${host} PRIVATE ${library})
-        target_compile_definitions(${host} PRIVATE "QHOT_LIBRARY_FILE_${id}=\"${library}\"")
+        _qhot_build_info(${host} ${id} "#define QHOT_LIBRARY_FILE_${id} \"${library}\"\n")
         return()
     endif()
 
     add_dependencies(${host} ${library})
-    target_link_libraries(${host} PRIVATE QHotReload::Core)
+    set(hot 1)
+    if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+        # 1 in the configurations that are hot: all but Release.
+        set(hot "$<NOT:$<CONFIG:Release>>")
+        target_link_libraries(${host} PRIVATE "$<$<NOT:${hot}>:${library}_qhot_static>")
+        target_link_libraries(${host} PRIVATE "$<${hot}:QHotReload::Core>")
+    else()
+        target_link_libraries(${host} PRIVATE QHotReload::Core)
+    endif()
     # `cmake --build` knows no alias names.
     get_target_property(build_target ${library} ALIASED_TARGET)
     if(NOT build_target)
         set(build_target ${library})
     endif()
-    # What QHOT_BUILD_INFO / QHOT_BUILD_ON_SAVE (qhotbuilder.h) read. The sources
-    # are joined by '|' (a ';' would split the definition) and left as the
-    # target lists them: QHotBuilder makes relative ones absolute against the
-    # source dir and drops generated ones (in the build tree), which a build
-    # rewrites and which would otherwise start a build of their own.
-    target_compile_definitions(${host} PRIVATE
-        "QHOT_LIBRARY_FILE_${id}=\"$<TARGET_FILE:${library}>\""
-        "QHOT_LIBRARY_TARGET_${id}=\"${build_target}\""
-        "QHOT_LIBRARY_BUILD_DIR_${id}=\"${CMAKE_BINARY_DIR}\""
-        "QHOT_LIBRARY_BUILD_CONFIG_${id}=\"$<CONFIG>\""
-        "QHOT_LIBRARY_SOURCE_DIR_${id}=\"$<TARGET_PROPERTY:${library},SOURCE_DIR>\""
-        "QHOT_LIBRARY_SOURCES_${id}=\"$<JOIN:$<TARGET_PROPERTY:${library},SOURCES>,|>\""
-        "QHOT_CMAKE_COMMAND=\"${CMAKE_COMMAND}\"")
+    # What QHOT_BUILD_INFO / QHOT_BUILD_ON_SAVE (qhotbuilder.h) read. The
+    # sources go to a file of their own, read at run time ("@<file>" in
+    # QHOT_LIBRARY_SOURCES_*), so that a new source changes nothing the host
+    # compiles. They are left as the target lists them: QHotBuilder makes
+    # relative ones absolute against the source dir and drops generated ones
+    # (in the build tree), which a build rewrites and which would otherwise
+    # start a build of their own.
+    _qhot_build_info_dir(${host} dir)
+    set(sources_file "${dir}/qhot_library_${id}.sources")
+    file(GENERATE OUTPUT "${sources_file}"
+        CONTENT "$<JOIN:$<TARGET_PROPERTY:${library},SOURCES>,\n>\n")
+    _qhot_build_info(${host} ${id}
+        "#define QHOT_LIBRARY_FILE_${id} \"$<IF:${hot},$<TARGET_FILE:${library}>,${library}>\"
+#define QHOT_LIBRARY_TARGET_${id} \"${build_target}\"
+#define QHOT_LIBRARY_BUILD_DIR_${id} \"${CMAKE_BINARY_DIR}\"
+#define QHOT_LIBRARY_BUILD_CONFIG_${id} \"$<CONFIG>\"
+#define QHOT_LIBRARY_SOURCE_DIR_${id} \"$<TARGET_PROPERTY:${library},SOURCE_DIR>\"
+#define QHOT_LIBRARY_SOURCES_${id} \"@${sources_file}\"
+#ifndef QHOT_CMAKE_COMMAND
+#define QHOT_CMAKE_COMMAND \"${CMAKE_COMMAND}\"
+#endif
+")
+endfunction()
+
+# _qhot_build_info_dir(<host> <out-var>)
+# Where <host>'s build-info files go: per configuration with a multi-config
+# generator (each configuration has its own library file).
+function(_qhot_build_info_dir host out)
+    get_target_property(binary_dir ${host} BINARY_DIR)
+    set(dir "${binary_dir}/qhotreload/${host}")
+    get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(multi_config)
+        string(APPEND dir "/$<CONFIG>")
+    endif()
+    set(${out} "${dir}" PARENT_SCOPE)
+endfunction()
+
+# _qhot_build_info(<host> <id> <definitions>)
+# Writes <definitions> (may hold generator expressions) into the build-info
+# header qhot_library_<id>.h of <host> and makes every source of <host>
+# include it first. file(GENERATE) leaves the file alone when its content is
+# the same, so nothing that includes it is rebuilt for nothing.
+function(_qhot_build_info host id definitions)
+    _qhot_build_info_dir(${host} dir)
+    set(header "${dir}/qhot_library_${id}.h")
+    file(GENERATE OUTPUT "${header}" CONTENT
+"// Generated by qhot_link_library(${host} ...): what ${host} knows about a hot
+// library. Included first into every source of ${host}; do not edit.
+#pragma once
+${definitions}")
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|Intel" AND NOT CMAKE_CXX_SIMULATE_ID STREQUAL "MSVC")
+        # SHELL: keeps the two words together and out of option de-duplication
+        # (a host with two hot libraries has two -include).
+        target_compile_options(${host} PRIVATE "SHELL:-include \"${header}\"")
+    elseif(MSVC)
+        target_compile_options(${host} PRIVATE "/FI${header}")
+    else()
+        # No known forced-include flag: the definitions as -D flags, as they
+        # were before the header (a new library source then rebuilds the host).
+        string(REGEX MATCHALL "#define [^\n]*" lines "${definitions}")
+        foreach(line IN LISTS lines)
+            string(REGEX REPLACE "^#define ([^ ]+) (.*)$" "\\1=\\2" definition "${line}")
+            target_compile_definitions(${host} PRIVATE "${definition}")
+        endforeach()
+    endif()
 endfunction()

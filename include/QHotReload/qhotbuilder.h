@@ -18,8 +18,8 @@ class QHotBuilderPrivate;
     \struct QHotBuildInfo
     \brief How to rebuild one hot library: what qhot_link_library() knows.
 
-    Filled by QHOT_BUILD_INFO(<library target>) from the definitions
-    qhot_link_library() bakes into the host; or by hand for a library built
+    Filled by QHOT_BUILD_INFO(<library target>) from the build-info header
+    qhot_link_library() generates for the host; or by hand for a library built
     some other way.
 */
 struct QHotBuildInfo
@@ -280,8 +280,8 @@ inline QHotBuilder *buildOnSave(const QHotBuildInfo &info, QHotLibrary *library,
     return QHotBuilder::forLibrary(library, info);
 }
 
-// The sources as qhot_link_library() bakes them in ('|'-joined, as the target
-// lists them) made absolute against \a sourceDir; generated ones (in the build
+// The sources as qhot_link_library() gives them ('|'-joined, or "@<file>" with
+// one per line in <file>; as the target lists them) made absolute against \a sourceDir; generated ones (in the build
 // tree \a buildDir, unless the sources live there too) are dropped.
 QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char *sourceDir,
                                                   const char *buildDir);

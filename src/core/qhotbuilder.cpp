@@ -1079,7 +1079,16 @@ QStringList QHotReload::Detail::resolveSources(const char *joined, const char *s
     const bool separateBuild = !isUnder(QDir::cleanPath(source.absolutePath()), build);
 
     QStringList files;
-    const QStringList entries = QString::fromUtf8(joined).split(QLatin1Char('|'), Qt::SkipEmptyParts);
+    QString list = QString::fromUtf8(joined);
+    // "@<file>": the list is in that file, one per line (qhot_link_library()
+    // writes it there so that a new source of the library rebuilds nothing of
+    // the host). Unreadable: no sources, as for an empty list.
+    if (list.startsWith(QLatin1Char('@'))) {
+        QFile file(list.mid(1));
+        list = file.open(QIODevice::ReadOnly | QIODevice::Text) ? QString::fromUtf8(file.readAll()) : QString();
+        list.replace(QLatin1Char('\n'), QLatin1Char('|'));
+    }
+    const QStringList entries = list.split(QLatin1Char('|'), Qt::SkipEmptyParts);
     for (const QString &entry : entries) {
         const QString path = QDir::cleanPath(source.absoluteFilePath(entry));
         if (separateBuild && isUnder(path, build))
