@@ -3,6 +3,10 @@ import QtQuick
 import QHotReload
 
 /*!
+    \qmltype HotReloadIndicator
+    \inqmlmodule QHotReload
+    \brief A small QtQuick item that shows a HotReloadStatus.
+
     A one-line status of a HotLibrary: a coloured dot and HotReloadStatus.text
     ("watching liblogic.so (v1)", "reloaded v2 in 3 ms", "refused: …"), and,
     with a builder, its builds ("building liblogic.so…", "build failed: …"
@@ -15,17 +19,19 @@ import QHotReload
 Item {
     id: root
 
-    //! The library shown.
+    /*! The library shown. */
     property HotLibrary library
-    //! The HotBuilder (QHotBuilder) whose builds are shown; none by default.
+    /*! The HotBuilder (QHotBuilder) whose builds are shown; none by default. */
     property HotBuilder builder
-    //! Hide this many ms after a success; 0 (the default): never.
+    /*! Hide this many ms after a success; 0 (the default): never. */
     property int autoHideDelay: 0
-    //! Whether the full text is shown (toggled by a click).
+    /*! Whether the full text is shown (toggled by a click). */
     property bool expanded: false
-    //! The status shown, for bindings of the application's own.
+    /*! The status shown, for bindings of the application's own. */
     readonly property HotReloadStatus status: statusObject
+    /*! The colour of the text; white by default. */
     property color textColor: "white"
+    /*! The font of the text. */
     property font font
 
     implicitWidth: Math.min(content.implicitWidth + 2 * padding, 520)
