@@ -1,6 +1,13 @@
-# Runs QDoc for the API reference and fails on any warning (cmake -P; the
-# arguments are set by doc/CMakeLists.txt). Warnings that point into the
+# Runs QDoc for the API reference and fails on any warning:
+#   cmake -DSETTINGS=<build>/doc/qdoc-settings.cmake [-DOUTPUT_DIR=...] -P run-qdoc.cmake
+# SETTINGS (written by doc/CMakeLists.txt) gives the defaults; the docs test
+# overrides OUTPUT_DIR, LOG and GENERATED_DIR. Warnings that point into the
 # generated comment files are reported at the header they came from.
+
+if(NOT SETTINGS OR NOT EXISTS "${SETTINGS}")
+    message(FATAL_ERROR "run-qdoc.cmake: SETTINGS must name the qdoc-settings.cmake of a build tree")
+endif()
+include("${SETTINGS}")
 
 foreach(var QDOC QDOCCONF OUTPUT_DIR LOG GENERATED_DIR SOURCE_DIR INCLUDE_DIRS QT_INSTALL_DOCS QT_VERSION PROJECT_VERSION)
     if(NOT DEFINED ${var})
