@@ -3,6 +3,10 @@ import QtQuick
 import QHotReload
 
 /*!
+    \qmltype HotReloadIndicator
+    \inqmlmodule QHotReload
+    \brief A small QtQuick item that shows a HotReloadStatus.
+
     A one-line status of a HotLibrary: a coloured dot and HotReloadStatus.text
     ("watching liblogic.so (v1)", "v2 live · swap 3 ms", "refused: …"), and,
     with a builder, its builds ("building liblogic.so…", "build failed ·
@@ -19,19 +23,21 @@ import QHotReload
 Item {
     id: root
 
-    //! The library shown.
+    /*! The library shown. */
     property HotLibrary library
-    //! The HotBuilder (QHotBuilder) whose builds are shown; none by default.
+    /*! The HotBuilder (QHotBuilder) whose builds are shown; none by default. */
     property HotBuilder builder
-    //! Hide this many ms after a success; 0 (the default): never.
+    /*! Hide this many ms after a success; 0 (the default): never. */
     property int autoHideDelay: 0
-    //! Whether the full text is shown (toggled by a click; also while hovered).
+    /*! Whether the full text is shown (toggled by a click; also while hovered). */
     property bool expanded: false
-    //! The widest the item grows; the one-line text is elided to it.
+    /*! The widest the item grows; the one-line text is elided to it. */
     property real maximumWidth: parent ? Math.min(520, parent.width - 16) : 520
-    //! The status shown, for bindings of the application's own.
+    /*! The status shown, for bindings of the application's own. */
     readonly property HotReloadStatus status: statusObject
+    /*! The colour of the text; white by default. */
     property color textColor: "white"
+    /*! The font of the text. */
     property font font
 
     implicitWidth: Math.min(content.implicitWidth + 2 * padding, maximumWidth)

@@ -102,11 +102,11 @@ public:
     */
     Q_INVOKABLE QVariant call(const QString &name, const QJSValue &arguments = QJSValue());
 
-    //! Loads now (see QHotLibrary::load()); false with errorString() on failure.
+    //! Loads now (see QHotLibrary::load()). Returns false with errorString() on failure.
     Q_INVOKABLE bool load();
-    //! Unloads and stops watching; false if nothing was loaded.
+    //! Unloads and stops watching. Returns false if nothing was loaded.
     Q_INVOKABLE bool unload();
-    //! Takes the file on disk now as a new version (see QHotLibrary::reload()).
+    //! Takes the file on disk now as a new version (see QHotLibrary::reload()). Returns false if it cannot be taken.
     Q_INVOKABLE bool reload();
 
     /*!
@@ -125,9 +125,9 @@ Q_SIGNALS:
     void reloaded();
     //! A new version was refused; the old one keeps running. \a reason names the file and the cause.
     void reloadFailed(const QString &reason);
-    //! The new version's restore hook refused the saved state (kept for the next version).
+    //! The new version's restore hook refused the saved state (kept for the next version); \a reason says why.
     void stateRestoreFailed(const QString &reason);
-    //! The crash guard caught \a signal in \a function and rolled back.
+    //! The crash guard caught \a signal in \a function and rolled back; \a reason is the sentence shown.
     void crashed(const QString &function, const QString &signal, const QString &reason);
 
     void fileNameChanged();

@@ -77,10 +77,13 @@ public:
     */
     void setBuilder(QHotBuilder *builder);
 
+    //! What happened last (see the list above).
     State state() const;
     //! True in Watching and Reloaded: the library's newest code is what runs.
     bool isOk() const;
+    //! A one-line summary of the state.
     QString text() const;
+    //! The full text: a refusal's whole reason, a build's whole output.
     QString details() const;
     //! The last swap's duration in ms (aboutToReload to reloaded), or -1.
     int lastReloadMs() const;

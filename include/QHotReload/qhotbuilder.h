@@ -119,7 +119,7 @@ public:
     };
     Q_ENUM(State)
 
-    //! A builder with nothing to build yet; disabled.
+    //! A builder with nothing to build yet; disabled. \a parent owns it.
     explicit QHotBuilder(QObject *parent = nullptr);
     //! A builder for \a info; disabled until setEnabled(true).
     explicit QHotBuilder(const QHotBuildInfo &info, QObject *parent = nullptr);
@@ -173,8 +173,9 @@ public:
         detected.
     */
     QString libraryFile() const;
+    //! Sets the library file the target builds to \a fileName; see libraryFile().
     void setLibraryFile(const QString &fileName);
-    //! Sets target, build directory, config, cmake command and sources at once.
+    //! Sets target, build directory, config, cmake command and sources from \a info at once.
     void setBuildInfo(const QHotBuildInfo &info);
 
     /*!
@@ -305,10 +306,10 @@ QHOTRELOAD_CORE_EXPORT QStringList resolveSources(const char *joined, const char
                      QString::fromUtf8(QHOT_CMAKE_COMMAND)})
 
 /*!
-    \macro QHOT_BUILD_ON_SAVE(library_target, library [, indicator])
+    \macro QHOT_BUILD_ON_SAVE(library_target, library, indicator)
     Turns build on save on for \a library_target (the CMake target linked with
     qhot_link_library()), whose output \a library (QHotLibrary *) watches, and
-    feeds \a indicator if given. Returns the enabled QHotBuilder (a child of
+    feeds \a indicator if given (it may be left out). Returns the enabled QHotBuilder (a child of
     \a library). With hot reload off it is nullptr and evaluates nothing.
 */
 #  define QHOT_BUILD_ON_SAVE(library_target, ...)                                                 \

@@ -44,7 +44,7 @@ class QHOTRELOAD_WIDGETS_EXPORT QHotForm : public QWidget
     Q_PROPERTY(bool keepValues READ keepValues WRITE setKeepValues NOTIFY keepValuesChanged)
 
 public:
-    //! An empty form; set \l fileName.
+    //! An empty form, a child of \a parent; set \l fileName.
     explicit QHotForm(QWidget *parent = nullptr);
     //! Loads \a fileName at once (see load()) and watches it.
     explicit QHotForm(const QString &fileName, QWidget *parent = nullptr);

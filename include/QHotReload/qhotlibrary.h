@@ -34,7 +34,7 @@ public:
     QHotReloadBlocker(QHotReloadBlocker &&other) noexcept;
     QHotReloadBlocker &operator=(QHotReloadBlocker &&other) noexcept;
 
-    //! True while this blocker holds a block.
+    //! Returns true while this blocker holds a block.
     bool isValid() const noexcept;
     explicit operator bool() const noexcept { return isValid(); }
     //! Drops this copy's share of the block now (as the destructor would).
@@ -88,7 +88,7 @@ public:
 
     //! The watched file, as resolved from the name given.
     QString fileName() const;
-    //! Changes the watched file; unloads what was loaded.
+    //! Changes the watched file to \a fileName; unloads what was loaded.
     void setFileName(const QString &fileName);
 
     //! The private copy that is loaded now; empty when nothing is loaded.
@@ -140,6 +140,7 @@ public:
         By default a library file that other users can write (or replace, in a
         directory they can write without the sticky bit) is refused: it would
         let them run code in this process. Set to true to allow it anyway.
+        Returns whether it is allowed.
     */
     bool allowWritableByOthers() const;
     void setAllowWritableByOthers(bool allow);

@@ -330,7 +330,8 @@ public:
     static_assert(true, "")
 
 /*!
-    As QHOT_MODULE, for functions that live in namespace \a scope of the library.
+    As QHOT_MODULE (namespace \a ns, the module of \a library), for functions
+    that live in namespace \a scope of the library.
 */
 #define QHOT_MODULE_SCOPED(ns, library, scope, ...)                                               \
     namespace ns {                                                                                \

@@ -62,7 +62,7 @@ public:
     };
     Q_ENUM(State)
 
-    //! An indicator that follows no library yet (state Idle).
+    //! An indicator that follows no library yet (state Idle), a child of \a parent.
     explicit QHotReloadIndicator(QWidget *parent = nullptr);
     //! An indicator that follows \a library (see setLibrary()).
     explicit QHotReloadIndicator(QHotLibrary *library, QWidget *parent = nullptr);

@@ -75,7 +75,7 @@ public:
     */
     bool waitForReload(int msecs = -1);
 
-    //! Whether a swap finished that waitForReload() has not reported yet. Does not wait.
+    //! Returns whether a swap finished that waitForReload() has not reported yet. Does not wait.
     bool hasReloaded() const;
 
 private:

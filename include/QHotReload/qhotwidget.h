@@ -66,7 +66,7 @@ public:
     //! The factory's signature.
     using Factory = QWidget *(QWidget *parent);
 
-    //! An empty container; set \l libraryFile and \l factory (as a .ui file does).
+    //! An empty container, a child of \a parent; set \l libraryFile and \l factory (as a .ui file does).
     explicit QHotWidget(QWidget *parent = nullptr);
     /*!
         Shows the widget made by the hot function \a factory (qualified name,
