@@ -112,9 +112,9 @@ public:
     QHotLibrary *library();
 
     /*!
-        True when a version of the library is loaded. Unlike load(), it
-        loads nothing. With hot reload off it is always true: the functions
-        are linked in.
+        Returns true when a version of the library is loaded. Unlike load(),
+        it loads nothing. With hot reload off it always returns true: the
+        functions are linked in.
     */
     bool isLoaded() const;
 
