@@ -41,7 +41,7 @@ public:
     void release() noexcept;
 
 private:
-    friend class QHotLibraryPrivate;
+    friend class QHotReloadBlockerPrivate;
     explicit QHotReloadBlocker(std::shared_ptr<QHotReloadBlockerPrivate> d) noexcept;
     std::shared_ptr<QHotReloadBlockerPrivate> d;
 };

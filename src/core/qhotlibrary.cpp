@@ -1,291 +1,36 @@
 // SPDX-License-Identifier: MIT
 #include "qhotlibrary_p.h"
 
+#include "crashguard_p.h"
 #include "logging_p.h"
 #include "metatypes_p.h"
 #include "ownership_p.h"
 #include "qhotmodule_p.h"
 
-#include <QtCore/QCoreApplication>
-#include <QtCore/QHashFunctions>
 #include <QtCore/QDir>
-#include <QtCore/QFile>
-#include <QtCore/QFileInfo>
 #include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
 
-#if defined(Q_OS_UNIX)
-#include <dlfcn.h>
-#include <sys/stat.h>
-#elif defined(Q_OS_WIN)
-#include <qt_windows.h>
-#endif
-
 #include <chrono>
-#include <optional>
 
 using namespace QHotReload::Internal;
 namespace Abi = QHotReload::Abi;
 
-namespace {
-
-//! Milliseconds from the environment variable \a name, or \a fallback; read once per variable.
-int msFromEnvironment(const char *name, int fallback)
-{
-    bool ok = false;
-    const int fromEnv = qEnvironmentVariableIntValue(name, &ok);
-    return ok && fromEnv >= 0 ? fromEnv : fallback;
-}
-
-// How long a file that cannot be taken must stay unchanged before it is
-// reported. A file cut short is most likely still being written (a linker
-// that pauses, an editor saving in chunks): give it longer than a file that
-// is plainly not a library for this process.
-constexpr int IncompleteSettleMs = 1500;
-constexpr int RefusedSettleMs = 200;
-// GNU ld creates its output empty when it starts and writes it at the end,
-// which on a busy machine or with LTO can take long: an empty file is a link
-// in progress far more often than a mistake.
-int emptySettleMs()
-{
-    static const int ms = msFromEnvironment("QHOTRELOAD_EMPTY_FILE_TIMEOUT_MS", 60000);
-    return ms;
-}
-// Polling while a file is not ready: quick at first, backing off.
-constexpr int FirstPollMs = 2;
-constexpr int MaxPollMs = 50;
-// After a close event, how long a writer may still count as having the file
-// open (the kernel lets go of it just after it reports the close).
-constexpr int ClosingMs = 1000;
-// Where no kernel says when a writer is done (see FileWatcher): how long a
-// complete-looking file must keep the same bytes, with no change event, before
-// it is taken. Long enough for a writer descheduled on a loaded machine;
-// a writer that stalls longer than this without closing can still be taken
-// half-way, which is why the kernel's word is used wherever there is one.
-int quietMs()
-{
-    static const int ms = msFromEnvironment("QHOTRELOAD_QUIET_MS", 300);
-    return ms;
-}
-// Trying again bytes that could not be copied: a disk that is full stays full
-// for a while, so back off, but not so far that a fix goes unnoticed for long.
-constexpr int FirstCopyRetryMs = 500;
-constexpr int MaxCopyRetryMs = 30000;
-
-// Tells one build's bytes from another's within this process: the size and two
-// 64-bit hashes with different seeds. Not a cryptographic digest, and it need
-// not be: whoever could forge a collision can write the library itself. SHA-1
-// cost 1.6 ms per look at a 770 KB library, twice per swap; this is 0.07 ms.
-QByteArray contentIdentity(const QByteArray &bytes)
-{
-    const auto hash = [&bytes](size_t seed) {
-        return quint64(qHashBits(bytes.constData(), size_t(bytes.size()), seed));
-    };
-    const quint64 words[3] = {quint64(bytes.size()), hash(0x9e3779b9u), hash(0x85ebca6bu)};
-    return QByteArray(reinterpret_cast<const char *>(words), sizeof(words));
-}
-
-} // namespace
-
-// --- Helpers -------------------------------------------------------------------
-
-namespace QHotReload::Internal {
-
-Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
-{
-    Snapshot s;
-    QFile file(filePath);
-    if (!file.exists())
-        return s;
-    s.exists = true;
-    const QFileInfo info(filePath);
-    if (!allowWritableByOthers) {
-        s.refusal = writableByOthers(info);
-        if (!s.refusal.isEmpty()) {
-            s.identity = "unsafe:" + QByteArray::number(info.size()) + ':'
-                    + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
-            return s;
-        }
-    }
-    if (!file.open(QIODevice::ReadOnly)) {
-        s.refusal = QStringLiteral("cannot be read: %1").arg(file.errorString());
-        s.identity = "unreadable:" + QByteArray::number(info.size()) + ':'
-                + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
-        return s;
-    }
-    s.writer = openWriter(file);
-    if (s.writer == OpenWriter::Open) {
-        s.readiness = {Readiness::Incomplete,
-                       QStringLiteral("is still open for writing (a linker at work?); it is taken once closed")};
-        return s;
-    }
-    // One read: readiness, identity and the private copy all come from these
-    // bytes, so what is loaded is exactly what was checked.
-#if defined(Q_OS_UNIX)
-    struct stat before;
-    const bool statted = ::fstat(file.handle(), &before) == 0;
-#endif
-    s.bytes = file.readAll();
-    s.identity = contentIdentity(s.bytes);
-    s.readiness = checkReadiness(s.bytes);
-#if defined(Q_OS_UNIX)
-    // Written to while we read it: the bytes may be a mix of two moments.
-    struct stat after;
-    if (statted && ::fstat(file.handle(), &after) == 0
-        && (after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
-            || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || qint64(s.bytes.size()) != qint64(after.st_size))) {
-        s.readiness = {Readiness::Incomplete, QStringLiteral("changed while it was being read")};
-        s.changedWhileRead = true;
-    }
-#endif
-    return s;
-}
-
-QString writableByOthers(const QFileInfo &info)
-{
-#if defined(Q_OS_UNIX)
-    // Whoever can write the file, or replace it in its directory, can run code
-    // in this process: only the owner (and root) may.
-    const QString advice = QStringLiteral("; anyone could put code into this process, so it is refused (fix the "
-                                          "permissions, or allow it with QHotLibrary::setAllowWritableByOthers())");
-    if (info.permissions() & QFileDevice::WriteOther)
-        return QStringLiteral("is writable by other users") + advice;
-    // The directory of the path given and, for a symlink, of the file it names.
-    QStringList dirs{info.absolutePath()};
-    if (info.isSymLink() && !info.canonicalFilePath().isEmpty())
-        dirs.append(QFileInfo(info.canonicalFilePath()).absolutePath());
-    for (const QString &dir : std::as_const(dirs)) {
-        struct stat dirStat;
-        if (::stat(QFile::encodeName(dir).constData(), &dirStat) == 0 && (dirStat.st_mode & S_IWOTH)
-            && !(dirStat.st_mode & S_ISVTX)) {
-            return QStringLiteral("is in a directory other users can write to (and replace it)") + advice;
-        }
-    }
-#else
-    Q_UNUSED(info);
-#endif
-    return {};
-}
-
-QString platformLibraryName(const QString &name)
-{
-    const QFileInfo info(name);
-    if (!info.suffix().isEmpty() || name.contains(QLatin1Char('/')) || name.contains(QLatin1Char('\\')))
-        return name;
-#if defined(Q_OS_WIN)
-    return name + QStringLiteral(".dll");
-#elif defined(Q_OS_DARWIN)
-    return QStringLiteral("lib") + name + QStringLiteral(".dylib");
-#else
-    return QStringLiteral("lib") + name + QStringLiteral(".so");
-#endif
-}
-
-QString locateLibrary(const QString &name)
-{
-    const QString file = platformLibraryName(name);
-    if (QDir::isAbsolutePath(file))
-        return QDir::cleanPath(file);
-    if (QCoreApplication::instance()) {
-        const QString besideApp = QDir(QCoreApplication::applicationDirPath()).filePath(file);
-        if (QFileInfo::exists(besideApp))
-            return QDir::cleanPath(besideApp);
-    }
-    // As the crate finds its lib_dir: the working directory, then its parents.
-    QDir dir = QDir::current();
-    do {
-        const QString candidate = dir.filePath(file);
-        if (QFileInfo::exists(candidate))
-            return QDir::cleanPath(candidate);
-    } while (dir.cdUp());
-    return QDir::cleanPath(QDir::current().filePath(file));
-}
-
-bool isMapped(const QString &path)
-{
-#if defined(Q_OS_UNIX)
-    // Ask the loader, not /proc/self/maps: RTLD_NOLOAD only finds a library
-    // that is still loaded (what a STB_GNU_UNIQUE symbol does), in microseconds.
-    void *handle = ::dlopen(QFile::encodeName(path).constData(), RTLD_NOW | RTLD_NOLOAD);
-    if (!handle)
-        return false;
-    ::dlclose(handle);
-    return true;
-#elif defined(Q_OS_WIN)
-    return ::GetModuleHandleW(reinterpret_cast<const wchar_t *>(QDir::toNativeSeparators(path).utf16())) != nullptr;
-#else
-    Q_UNUSED(path);
-    return false;
-#endif
-}
-
-void SyncState::lastBlockReleased()
-{
-    if (!owner)
-        return;
-    QHotLibrary *library = owner;
-    // Queued: the swap runs on the library's thread, between events.
-    QMetaObject::invokeMethod(library, [library] {
-        QHotLibraryPrivate::get(library)->tryFinishSwap();
-    }, Qt::QueuedConnection);
-}
-
-void SyncState::countObserverBlocks()
-{
-    for (ObserverState *observer : observers) {
-        if ((observer->holds || observer->waitingAbout) && !observer->blockCounted) {
-            observer->blockCounted = true;
-            ++blockers;
-        }
-    }
-}
-
-void SyncState::releaseObserverBlock(ObserverState &observer)
-{
-    if (!observer.blockCounted)
-        return;
-    observer.blockCounted = false;
-    if (--blockers == 0)
-        lastBlockReleased();
-}
-
-} // namespace QHotReload::Internal
-
-// --- QHotReloadBlocker -----------------------------------------------------------
-
-QHotReloadBlockerPrivate::~QHotReloadBlockerPrivate()
-{
-    std::lock_guard lock(sync->mutex);
-    if (--sync->blockers == 0)
-        sync->lastBlockReleased();
-}
-
-QHotReloadBlocker::QHotReloadBlocker() noexcept = default;
-QHotReloadBlocker::~QHotReloadBlocker() = default;
-QHotReloadBlocker::QHotReloadBlocker(const QHotReloadBlocker &other) noexcept = default;
-QHotReloadBlocker &QHotReloadBlocker::operator=(const QHotReloadBlocker &other) noexcept = default;
-QHotReloadBlocker::QHotReloadBlocker(QHotReloadBlocker &&other) noexcept = default;
-QHotReloadBlocker &QHotReloadBlocker::operator=(QHotReloadBlocker &&other) noexcept = default;
-QHotReloadBlocker::QHotReloadBlocker(std::shared_ptr<QHotReloadBlockerPrivate> dd) noexcept
-    : d(std::move(dd)) {}
-
-bool QHotReloadBlocker::isValid() const noexcept
-{
-    return d != nullptr;
-}
-
-void QHotReloadBlocker::release() noexcept
-{
-    d.reset();
-}
-
-// --- QHotLibraryPrivate ------------------------------------------------------------
+// The reload path, top-down: the watcher speaks (onFileChanged), the settle
+// rules say when to look (follow), a look reads the file once (check), what it
+// read is judged final or not (judge), a final snapshot is loaded as a version
+// (take), and the version is swapped in as soon as nothing holds it back
+// (tryFinishSwap, swap.cpp).
 
 QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
     : q_ptr(q)
     , sync(std::make_shared<SyncState>())
 {
     sync->owner = q;
+    // Queued: the swap runs on the library's thread, between events.
+    sync->wakeOwner = [q] {
+        QMetaObject::invokeMethod(q, [q] { QHotLibraryPrivate::get(q)->tryFinishSwap(); }, Qt::QueuedConnection);
+    };
     registerSharedMetaTypes();
     watcher = new FileWatcher(q);
     checkTimer = new QTimer(q);
@@ -327,119 +72,85 @@ void QHotLibraryPrivate::reportFailure(const QString &reason)
     Q_EMIT q->reloadFailed(reason);
 }
 
+// --- follow → settle → snapshot ----------------------------------------------
+
 void QHotLibraryPrivate::startWatching()
 {
     if (autoReload && active && watcher->filePath().isEmpty())
         watcher->watch(filePath);
 }
 
-void QHotLibraryPrivate::scheduleCheck(int delayMs)
+void QHotLibraryPrivate::stopLooking()
 {
-    if (!checkTimer->isActive() || checkTimer->remainingTime() > delayMs)
-        checkTimer->start(delayMs);
+    checkTimer->stop();
+    settle.reset();
 }
 
 void QHotLibraryPrivate::onFileChanged(FileWatcher::Change change)
 {
-    switch (change) {
-    case FileWatcher::Change::Written:
-        // A writer is at it, and its close will be the next word: a look
-        // now would only read a file half-way.
+    follow(settle.changed(change));
+}
+
+// Does what the settle rules said: look again in a while, or wait for the
+// watcher. A look planned sooner is kept.
+void QHotLibraryPrivate::follow(const Settle::Step &step)
+{
+    if (step.kind == Settle::Step::Wait) {
         checkTimer->stop();
         return;
-    case FileWatcher::Change::Completed:
-        completedAt.start();
-        pollDelayMs = 0; // the writer lets go microseconds after its close is reported
-        scheduleCheck(0);
-        return;
-    case FileWatcher::Change::Touched:
-        // Many notifications for one rebuild are coalesced into one look.
-        quiet.lastEvent.start();
-        pollDelayMs = FirstPollMs;
-        scheduleCheck(0);
-        return;
     }
+    Q_ASSERT(step.kind == Settle::Step::LookIn);
+    if (!checkTimer->isActive() || checkTimer->remainingTime() > step.delayMs)
+        checkTimer->start(step.delayMs);
 }
 
 // One look at the file. Where the kernel says when writers are done, this
 // runs once per completion and decides at once; elsewhere it polls until the
-// file has been complete and quiet for a while.
+// file has been complete and quiet for a while (see Settle).
 void QHotLibraryPrivate::check()
 {
     if (!active || !autoReload)
         return;
+    settle.setKernel(watcher->mode() == FileWatcher::Mode::Kernel);
     const Snapshot snapshot = takeSnapshot(filePath, allowWritableByOthers);
-    if (!snapshot.exists) {
-        // Deleted (a linker about to write it anew): the directory watch
-        // tells us when it is back. Whatever was pending on it is moot.
-        candidate = {};
-        return;
-    }
-    const bool kernel = watcher->mode() == FileWatcher::Mode::Kernel;
-    if (snapshot.writer == OpenWriter::Open || snapshot.changedWhileRead) {
-        // A writer is at it. Where the kernel tells, its close is the next
-        // word, except just after a close: the kernel reports it before it
-        // lets go of the writer's count, so a look at once can still see it
-        // open. Then (and where the kernel does not tell) look again shortly;
-        // such a look costs an open, not a read.
-        qCDebug(lcWatcher).noquote() << describe(snapshot.readiness.reason) << "- waiting for its writer";
-        if (!kernel || (completedAt.isValid() && completedAt.elapsed() < ClosingMs)) {
-            scheduleCheck(pollDelayMs);
-            pollDelayMs = qMin(MaxPollMs, qMax(1, pollDelayMs * 2));
-        }
-        return;
-    }
     const QByteArray &id = snapshot.identity;
-    if (id == current.identity || id == pending.identity || id == rejectedIdentity) {
-        candidate = {};
-        return; // `touch`, the same bytes again, or a file already refused
-    }
-    if (kernel) {
-        judge(snapshot); // its writer is done: these are the bytes it wrote
-        return;
-    }
+    Settle::Look look;
+    look.exists = snapshot.exists;
+    look.writerAtIt = snapshot.writer == OpenWriter::Open || snapshot.changedWhileRead;
+    look.identity = id;
+    look.known = !id.isEmpty() && (id == current.identity || id == pending.identity || id == rejectedIdentity);
+    look.takeable = snapshot.isTakeable();
+    look.incomplete = snapshot.refusal.isEmpty() && snapshot.readiness.state == Readiness::Incomplete;
+    look.empty = snapshot.bytes.isEmpty();
+    look.reason = describe(snapshot.reason());
 
-    if (candidate.identity == id) {
-        // Looked at before and not taken; unchanged since.
-        if (candidate.since.elapsed() >= candidate.settleMs) {
-            rejectedIdentity = id;
-            const QString reason = candidate.reason;
-            candidate = {};
-            reportFailure(reason);
-            return;
-        }
-    } else if (snapshot.refusal.isEmpty() && snapshot.readiness.state == Readiness::Ready) {
-        if (const int wait = quietRemaining(id); wait > 0) {
-            scheduleCheck(wait);
-            return;
-        }
+    const Settle::Step step = settle.looked(look);
+    switch (step.kind) {
+    case Settle::Step::Take:
         judge(snapshot);
         return;
-    } else {
-        int settle = RefusedSettleMs;
-        if (snapshot.refusal.isEmpty()) {
-            qCDebug(lcWatcher).noquote() << describe(snapshot.readiness.reason) << "- looking again";
-            if (snapshot.readiness.state == Readiness::Incomplete)
-                settle = snapshot.bytes.isEmpty() ? emptySettleMs() : IncompleteSettleMs;
-        }
-        candidate.identity = id;
-        candidate.reason = describe(snapshot.refusal.isEmpty() ? snapshot.readiness.reason : snapshot.refusal);
-        candidate.settleMs = settle;
-        candidate.since.start();
+    case Settle::Step::Refuse:
+        rejectedIdentity = id;
+        reportFailure(step.reason);
+        return;
+    case Settle::Step::LookIn:
+        if (look.writerAtIt)
+            qCDebug(lcWatcher).noquote() << look.reason << "- waiting for its writer";
+        else if (look.exists && !look.takeable)
+            qCDebug(lcWatcher).noquote() << look.reason << "- looking again";
+        break;
+    case Settle::Step::Wait:
+        break;
     }
-    scheduleCheck(pollDelayMs);
-    pollDelayMs = qMin(MaxPollMs, qMax(FirstPollMs, pollDelayMs * 2));
+    follow(step);
 }
 
-// Takes \a snapshot, or says once why it cannot be taken.
+// Takes \a snapshot, whose bytes are final, or says once why it cannot be taken.
 void QHotLibraryPrivate::judge(const Snapshot &snapshot)
 {
-    candidate = {};
     QString reason;
-    if (!snapshot.refusal.isEmpty()) {
-        reason = describe(snapshot.refusal);
-    } else if (snapshot.readiness.state != Readiness::Ready) {
-        reason = describe(snapshot.readiness.reason);
+    if (!snapshot.isTakeable()) {
+        reason = describe(snapshot.reason());
     } else {
         const bool first = !current;
         bool notCopied = false;
@@ -457,39 +168,25 @@ void QHotLibraryPrivate::judge(const Snapshot &snapshot)
     reportFailure(reason);
 }
 
-// Where no kernel says when a writer is done: how much longer these bytes
-// must stay as they are, with no change event, before they are taken.
-int QHotLibraryPrivate::quietRemaining(const QByteArray &identity)
-{
-    if (quiet.identity != identity) {
-        quiet.identity = identity;
-        quiet.since.start();
-    }
-    qint64 quietFor = quiet.since.elapsed();
-    if (quiet.lastEvent.isValid())
-        quietFor = qMin(quietFor, quiet.lastEvent.elapsed());
-    return int(qMax<qint64>(0, quietMs() - quietFor));
-}
-
 // For load() and reload(): the file as it is now, taken or refused at once.
 bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
 {
     const Snapshot snapshot = takeSnapshot(filePath, allowWritableByOthers);
     if (readiness)
         *readiness = snapshot.readiness.state;
-    if (!snapshot.exists)
+    if (!snapshot.exists) {
         *reason = describe(QStringLiteral("does not exist"));
-    else if (!snapshot.refusal.isEmpty())
-        *reason = describe(snapshot.refusal);
-    else if (snapshot.readiness.state != Readiness::Ready)
-        *reason = describe(snapshot.readiness.reason);
-    else {
-        bool notCopied = false;
-        if (take(snapshot, reason, &notCopied))
-            return true;
-        if (notCopied)
-            copyFailed(snapshot.identity, *reason, false); // the caller reports it
+        return false;
     }
+    if (!snapshot.isTakeable()) {
+        *reason = describe(snapshot.reason());
+        return false;
+    }
+    bool notCopied = false;
+    if (take(snapshot, reason, &notCopied))
+        return true;
+    if (notCopied)
+        copyFailed(snapshot.identity, *reason, false); // the caller reports it
     return false;
 }
 
@@ -499,376 +196,57 @@ bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
 // a temporary directory that comes back is noticed without a busy loop.
 void QHotLibraryPrivate::copyFailed(const QByteArray &identity, const QString &reason, bool report)
 {
-    const bool again = copyFailure.identity == identity;
-    copyFailure.identity = identity;
-    copyFailure.retryMs = again ? qMin(MaxCopyRetryMs, copyFailure.retryMs * 2) : FirstCopyRetryMs;
-    if (again)
-        qCDebug(lcLoader).noquote() << reason << "- trying again in" << copyFailure.retryMs << "ms";
-    if (report && !again)
+    bool first = false;
+    const Settle::Step again = settle.copyFailed(identity, &first);
+    if (!first)
+        qCDebug(lcLoader).noquote() << reason << "- trying again in" << again.delayMs << "ms";
+    if (report && first)
         reportFailure(reason);
     if (active && autoReload)
-        scheduleCheck(copyFailure.retryMs);
+        follow(again);
 }
 
-bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied)
+// --- load → stage ----------------------------------------------------------------
+
+// Loads \a snapshot's bytes as a new version. The first version starts at
+// once; a later one waits as the pending version until nothing holds the
+// swap back (a newer one replaces it meanwhile).
+bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied, Origin origin)
 {
-    Q_Q(QHotLibrary);
-    const auto cannotCopy = [&](const QString &why) {
-        *reason = describe(QStringLiteral("cannot be copied: ") + why);
-        if (notCopied)
-            *notCopied = true;
-        return false;
-    };
-    if (dir && !dir->isIntact()) {
-        // A temporary-file cleaner took it (or its lock file) away. The
-        // running version stays mapped; the next one goes into a new one,
-        // made as safely as the first.
-        qCWarning(lcLoader).noquote() << "the private directory" << QDir::toNativeSeparators(dir->path())
-                                      << "was removed while in use; making a new one";
-        dir.reset();
-    }
-    if (!dir) {
-        dir = std::make_unique<PrivateDir>();
-        if (!dir->isValid()) {
-            const QString why = dir->errorString();
-            dir.reset();
-            return cannotCopy(why);
-        }
-    }
-    const QString copyPath = dir->writeCopy(filePath, ++copyCounter, snapshot.bytes);
-    if (copyPath.isEmpty())
-        return cannotCopy(dir->errorString());
-
-    auto library = std::make_unique<QLibrary>(copyPath);
-    // Resolve everything now: a missing dependency fails here, not at a call.
-    library->setLoadHints(QLibrary::ResolveAllSymbolsHint);
-    if (!library->load()) {
-        *reason = describe(QStringLiteral("cannot be loaded: ") + library->errorString());
-        QFile::remove(copyPath);
-        return false;
-    }
-    const auto refuse = [&](const QString &why) {
+    VersionSource source;
+    source.filePath = filePath;
+    source.serial = ++copyCounter;
+    source.bytes = snapshot.bytes;
+    source.identity = snapshot.identity;
+    source.requiredSymbols = requiredSymbols;
+    source.slots = allSlots();
+    QString why;
+    LoadedVersion version = loadVersion(dir, source, &why, notCopied);
+    if (!version) {
         *reason = describe(why);
-        library->unload();
-        QFile::remove(copyPath);
         return false;
-    };
-    for (const QString &symbol : std::as_const(requiredSymbols)) {
-        if (!library->resolve(symbol.toUtf8().constData()))
-            return refuse(QStringLiteral("does not export '%1', which the application requires").arg(symbol));
     }
-    QString manifestError;
-    const Abi::Manifest *manifest = readManifest(*library, &manifestError);
-    if (!manifestError.isEmpty())
-        return refuse(manifestError);
-    std::vector<Binding> bindings;
-    const QString bindError = bindFunctions(manifest, allSlots(), &bindings);
-    if (!bindError.isEmpty())
-        return refuse(bindError);
-    qCDebug(lcLoader).noquote() << "loaded" << copyPath;
-
-    if (pending) {
-        // A newer rebuild landed while the previous one waited for blockers.
-        discard(pending);
-    }
-    pending.library = std::move(library);
-    pending.copyPath = copyPath;
-    pending.identity = snapshot.identity;
-    pending.manifest = manifest;
-    pending.bindings = std::move(bindings);
-    pending.isRollback = takingRollback;
-    if (manifest && manifest->structSize >= sizeof(Abi::Manifest) && manifest->versionRoot) {
-        pending.root = std::make_unique<QObject>();
-        pending.root->setObjectName(QStringLiteral("qhotreload-root-%1").arg(copyCounter));
-        *manifest->versionRoot = pending.root.get();
-    }
-
+    version.isRollback = origin == Origin::Rollback;
     if (!current) {
-        // The first version: nothing to swap out, no one to warn.
-        current = std::move(pending);
-        pending = {};
-        install(current);
-        sync->version.store(1);
-        Q_EMIT q->loadedFileNameChanged();
-        Q_EMIT q->loadedChanged();
-        Q_EMIT q->versionChanged();
+        startWith(std::move(version));
         return true;
     }
+    discard(pending); // a newer rebuild landed while the previous one waited for blockers
+    pending = std::move(version);
     tryFinishSwap();
     return true;
 }
 
-void QHotLibraryPrivate::tryFinishSwap()
+// The first version: nothing to swap out, no one to warn.
+void QHotLibraryPrivate::startWith(LoadedVersion version)
 {
     Q_Q(QHotLibrary);
-    if (!pending)
-        return;
-    if (!aboutToReloadEmitted) {
-        aboutToReloadEmitted = true;
-        {
-            // Threads waiting for this moment each get a block of their own,
-            // counted before anyone can look at the count.
-            std::lock_guard lock(sync->mutex);
-            ++sync->aboutGeneration;
-            sync->blockers += sync->aboutWaiters;
-            sync->aboutWaiters = 0;
-            sync->countObserverBlocks();
-        }
-        sync->cv.notify_all();
-        qCDebug(lcSwap) << "about to reload" << filePath;
-        Q_EMIT q->aboutToReload();
-        if (!pending)
-            return; // a slot unloaded the library
-    }
-    {
-        std::lock_guard lock(sync->mutex);
-        if (sync->blockers > 0) {
-            qCDebug(lcSwap) << "swap waits for" << sync->blockers << "blocker(s)";
-            return; // the last blocker to go calls us again
-        }
-    }
-    if (activeCalls() > 0) {
-        // A hot function is on our stack (it runs an event loop): swapping
-        // now would pull its code from under it. Look again shortly.
-        qCDebug(lcSwap) << "swap waits for a hot call to return";
-        swapRetryTimer->start();
-        return;
-    }
-
-    // The running version's own state, saved while its code is still here.
-    // A value an earlier version failed to restore is offered again instead.
-    std::optional<QVariant> state;
-    if (pending.isRollback) {
-        // The crashed version's state is not to be trusted: give the version
-        // coming back what it saved itself when it was swapped out.
-        state = lastSavedState;
-    } else {
-        state = std::move(keptState);
-        keptState.reset();
-    }
-    if (!state && !pending.isRollback && current.manifest && current.manifest->saveState) {
-        QString why;
-        try {
-            state = current.manifest->saveState();
-        } catch (const std::exception &e) {
-            why = QStringLiteral("it threw: %1").arg(QString::fromLocal8Bit(e.what()));
-        } catch (...) {
-            why = QStringLiteral("it threw an unknown exception");
-        }
-        // The saved value may point at the old version's literals: make it
-        // own its data before that version is unloaded.
-        if (why.isEmpty() && state) {
-            QString problem;
-            if (!ownVariant(*state, current.copyPath, &problem))
-                why = QStringLiteral("the saved state ") + problem;
-        }
-        if (!why.isEmpty()) {
-            // Swapping now would lose the state for good: refuse the new version.
-            rejectedIdentity = pending.identity;
-            discard(pending);
-            aboutToReloadEmitted = false;
-            reportFailure(describe(QStringLiteral("was not taken: the running version's save hook failed (%1); "
-                                                  "the running version keeps its state")
-                                           .arg(why)));
-            return;
-        }
-    }
-
-    const bool rollback = pending.isRollback;
-    if (crashGuard && !rollback) {
-        // Remember the way back, should the new version crash.
-        QFile copy(current.copyPath);
-        lastGood.bytes = copy.open(QIODevice::ReadOnly) ? copy.readAll() : QByteArray();
-        lastGood.identity = current.identity;
-        lastSavedState = state;
-    }
-
-    LoadedVersion old = std::move(current);
-    current = std::move(pending);
-    pending = {};
-    aboutToReloadEmitted = false;
+    current = std::move(version);
     install(current);
-    discard(old);
-    if (rollback)
-        rollbackPending = false;
-    {
-        std::lock_guard lock(sync->mutex);
-        sync->version.fetch_add(1);
-        sync->updated.store(true);
-        ++sync->reloadGeneration;
-    }
-    sync->cv.notify_all();
-    if (state)
-        restoreState(std::move(*state));
-    qCDebug(lcSwap) << "reloaded" << filePath << "version" << sync->version.load();
+    sync->version.store(1);
     Q_EMIT q->loadedFileNameChanged();
+    Q_EMIT q->loadedChanged();
     Q_EMIT q->versionChanged();
-    Q_EMIT q->reloaded();
-}
-
-// Hands \a state to the version just swapped in. What it cannot take is kept
-// and offered to the next version: a failed restore loses nothing.
-void QHotLibraryPrivate::restoreState(QVariant state)
-{
-    Q_Q(QHotLibrary);
-    if (!current.manifest || !current.manifest->restoreState) {
-        keptState = std::move(state);
-        return;
-    }
-    QString why;
-    try {
-        if (!current.manifest->restoreState(state))
-            why = QStringLiteral("returned false");
-    } catch (const std::exception &e) {
-        why = QStringLiteral("threw (%1)").arg(QString::fromLocal8Bit(e.what()));
-    } catch (...) {
-        why = QStringLiteral("threw an unknown exception");
-    }
-    if (why.isEmpty())
-        return;
-    keptState = std::move(state);
-    const QString reason = describe(QStringLiteral("version %1: its restore hook %2; the saved state is kept "
-                                                   "and offered again at the next reload")
-                                            .arg(sync->version.load())
-                                            .arg(why));
-    qCWarning(lcSwap).noquote() << reason;
-    setError(reason);
-    Q_EMIT q->stateRestoreFailed(reason);
-}
-
-bool QHotLibraryPrivate::callGuarded(void (*thunk)(void *), void *context, const QString &function)
-{
-    if (rollbackPending) {
-        qCWarning(lcSwap).noquote() << "not calling" << function << "of" << filePath
-                                    << "- its version crashed and is being replaced";
-        return false;
-    }
-    // The crashed frames never return, so their call-depth counters never go
-    // back down: remember them.
-    const QList<QHotModule::Slot *> slots = allSlots();
-    std::vector<int> depths;
-    for (const QHotModule::Slot *slot : slots)
-        depths.push_back(*slot->depth);
-    const int direct = directCalls;
-    int signal = 0;
-    if (runGuarded(thunk, context, &signal))
-        return true;
-    for (qsizetype i = 0; i < slots.size(); ++i)
-        *slots.at(i)->depth = depths.at(size_t(i));
-    directCalls = direct;
-    handleCrash(function, signal);
-    return false;
-}
-
-void QHotLibraryPrivate::handleCrash(const QString &function, int signal)
-{
-    Q_Q(QHotLibrary);
-    const QString signalText = signalName(signal);
-    QString reason = describe(QStringLiteral("version %1 crashed in '%2' with %3")
-                                      .arg(sync->version.load())
-                                      .arg(function, signalText));
-    // Not loaded again until its file changes.
-    rejectedIdentity = current.identity;
-    const bool canRollBack = !lastGood.bytes.isEmpty();
-    reason += canRollBack ? QStringLiteral("; rolling back to the version before it")
-                          : QStringLiteral("; there is no earlier version to roll back to");
-    qCWarning(lcSwap).noquote() << reason;
-    setError(reason);
-    Q_EMIT q->crashed(function, signalText, reason);
-    if (!canRollBack)
-        return;
-
-    Snapshot snapshot;
-    snapshot.exists = true;
-    snapshot.bytes = std::move(lastGood.bytes);
-    snapshot.identity = lastGood.identity;
-    snapshot.readiness = {Readiness::Ready, QString()};
-    lastGood = {};
-    if (pending) {
-        discard(pending); // whatever waited behind blockers: the rollback comes first
-        aboutToReloadEmitted = false;
-    }
-    rollbackPending = true;
-    takingRollback = true;
-    QString why;
-    const bool taken = take(snapshot, &why); // swaps now, or as soon as no hot call is on the stack
-    takingRollback = false;
-    if (!taken) {
-        rollbackPending = false;
-        reportFailure(describe(QStringLiteral("cannot roll back after the crash: ")) + why);
-    }
-}
-
-QList<QHotModule::Slot *> QHotLibraryPrivate::allSlots() const
-{
-    QList<QHotModule::Slot *> slots;
-    for (QHotModule *module : modules)
-        slots += QHotModulePrivate::get(module)->slots;
-    return slots;
-}
-
-int QHotLibraryPrivate::activeCalls() const
-{
-    int calls = directCalls;
-    for (QHotModule *module : modules)
-        calls += module->depth();
-    return calls;
-}
-
-// Points every declared function at \a version and opens the straight call
-// path on this thread.
-void QHotLibraryPrivate::install(LoadedVersion &version)
-{
-    for (const Binding &binding : version.bindings)
-        *binding.slot->target = binding.address;
-    for (QHotModule *module : std::as_const(modules))
-        QHotModulePrivate::get(module)->bound = true;
-    if (crashGuard)
-        return; // every call goes through the guard, none straight through
-    const Qt::HANDLE self = QThread::currentThreadId();
-    for (QHotModule *module : modules)
-        module->setOwner(self);
-}
-
-void QHotLibraryPrivate::closeStraightPath()
-{
-    for (QHotModule *module : std::as_const(modules))
-        module->setOwner(nullptr);
-}
-
-// Closes the straight call path: calls go the slow way, which loads first.
-void QHotLibraryPrivate::attachModule(QHotModule *module)
-{
-    modules.append(module);
-    QHotModulePrivate *m = QHotModulePrivate::get(module);
-    if (!current)
-        return; // bound with everyone else at the first load
-    // Joining a library that is already loaded: its version must have our
-    // functions too, or our calls fail clearly (never through a null pointer).
-    std::vector<Binding> bindings;
-    const QString error = bindFunctions(current.manifest, m->slots, &bindings);
-    if (!error.isEmpty()) {
-        m->error = describe(error);
-        m->bound = false;
-        qCWarning(lcLoader).noquote() << m->error;
-        return;
-    }
-    for (const Binding &binding : bindings)
-        *binding.slot->target = binding.address;
-    current.bindings.insert(current.bindings.end(), bindings.begin(), bindings.end());
-    m->bound = true;
-    if (!crashGuard)
-        module->setOwner(QThread::currentThreadId());
-}
-
-void QHotLibraryPrivate::unbindModules()
-{
-    closeStraightPath();
-    for (QHotModule *module : modules) {
-        QHotModulePrivate::get(module)->bound = false;
-        for (QHotModule::Slot *slot : QHotModulePrivate::get(module)->slots)
-            *slot->target = nullptr;
-    }
 }
 
 void QHotLibraryPrivate::announceFirstVersion()
@@ -882,58 +260,6 @@ void QHotLibraryPrivate::announceFirstVersion()
     }
     sync->cv.notify_all();
     Q_EMIT q->reloaded();
-}
-
-void QHotLibraryPrivate::discard(LoadedVersion &version)
-{
-    if (!version)
-        return;
-    // The version's objects and the connections made with its root as
-    // context go first, while their code is still mapped; then the types it
-    // registered with Qt, whose descriptions live in it.
-    version.root.reset();
-    const QStringList types = forgetMetaTypesOf(version.copyPath);
-    if (!types.isEmpty()) {
-        // Qt's type registry can keep names that point into the library even
-        // after the types are unregistered; unloading it would leave them
-        // dangling. Keep this version mapped (never called again) instead.
-        if (!retiredWarningShown) {
-            retiredWarningShown = true;
-            qCWarning(lcLoader).noquote()
-                    << describe(QStringLiteral("registered Qt types (%1); Qt keeps references to them, so each "
-                                               "version that does stays mapped after it is swapped out (its file "
-                                               "is deleted). Keep gadgets and other registered types out of the "
-                                               "state that crosses versions to avoid it.")
-                                        .arg(types.join(QStringLiteral(", "))));
-        }
-        retired.push_back(std::move(version.library));
-        QFile::remove(version.copyPath);
-        version = {};
-        return;
-    }
-    if (version.library->isLoaded() && !version.library->unload())
-        qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
-    if (isMapped(version.copyPath)) {
-        qCWarning(lcLoader).noquote()
-                << version.copyPath << "is still mapped after unloading; the next version may share its"
-                << "statics. Build the library with qhot_add_library() (it passes -fno-gnu-unique).";
-    }
-    QFile::remove(version.copyPath);
-    version = {};
-}
-
-void QHotLibraryPrivate::discardAll()
-{
-    if (current)
-        unbindModules();
-    discard(pending);
-    discard(current);
-    aboutToReloadEmitted = false;
-}
-
-QHotReloadBlocker QHotLibraryPrivate::adoptBlocker(const std::shared_ptr<SyncState> &sync)
-{
-    return QHotReloadBlocker(std::make_shared<QHotReloadBlockerPrivate>(sync));
 }
 
 // --- QHotLibrary ---------------------------------------------------------------------
@@ -1008,7 +334,7 @@ bool QHotLibrary::load()
     }
     d->setError(reason);
     if (readiness == Readiness::Incomplete)
-        d->scheduleCheck(FirstPollMs); // it may be being written right now
+        d->follow(d->settle.startedIncomplete()); // it may be being written right now
     return false;
 }
 
@@ -1018,10 +344,8 @@ bool QHotLibrary::unload()
     const bool wasLoaded = bool(d->current);
     d->active = false;
     d->watcher->stop();
-    d->checkTimer->stop();
-    d->candidate = {};
+    d->stopLooking();
     d->rejectedIdentity.clear();
-    d->copyFailure = {};
     d->discardAll();
     if (wasLoaded) {
         d->sync->version.store(0);
@@ -1077,11 +401,10 @@ void QHotLibrary::setAutoReload(bool enabled)
     if (enabled) {
         d->startWatching();
         if (d->active)
-            d->scheduleCheck(0); // catch up with what happened while off
+            d->follow(Settle::Step::lookIn(0)); // catch up with what happened while off
     } else {
         d->watcher->stop();
-        d->checkTimer->stop();
-        d->candidate = {};
+        d->stopLooking();
     }
     Q_EMIT autoReloadChanged();
 }
@@ -1120,7 +443,7 @@ QHotReloadBlocker QHotLibrary::blockReload()
         std::lock_guard lock(d->sync->mutex);
         ++d->sync->blockers;
     }
-    return QHotLibraryPrivate::adoptBlocker(d->sync);
+    return QHotReloadBlockerPrivate::adopt(d->sync);
 }
 
 QHotReloadBlocker QHotLibrary::waitForAboutToReload(int msecs)
@@ -1150,7 +473,7 @@ QHotReloadBlocker QHotLibrary::waitForAboutToReload(int msecs)
     sync->aboutSeenAt[std::this_thread::get_id()] = sync->reloadGeneration;
     lock.unlock();
     // Adopt the block counted for us when aboutToReload() was emitted.
-    return QHotLibraryPrivate::adoptBlocker(sync);
+    return QHotReloadBlockerPrivate::adopt(sync);
 }
 
 bool QHotLibrary::waitForReload(int msecs)

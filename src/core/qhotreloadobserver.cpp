@@ -87,7 +87,7 @@ QHotReloadBlocker QHotReloadObserver::waitForAboutToReload(int msecs)
     // is the one that follows.
     state.reloadSeen = sync.reloadGeneration;
     lock.unlock();
-    return QHotLibraryPrivate::adoptBlocker(d->sync);
+    return QHotReloadBlockerPrivate::adopt(d->sync);
 }
 
 bool QHotReloadObserver::waitForReload(int msecs)

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+// The last stage of the reload path: a checked version (pending) takes the
+// running one's place once nothing holds the swap back; its state crosses,
+// its functions are bound, and the old version is retired. Also the way back
+// when a version crashes under the crash guard.
+#include "qhotlibrary_p.h"
+
+#include "crashguard_p.h"
+#include "logging_p.h"
+#include "ownership_p.h"
+#include "qhotmodule_p.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QThread>
+
+using namespace QHotReload::Internal;
+
+void QHotLibraryPrivate::tryFinishSwap()
+{
+    Q_Q(QHotLibrary);
+    if (!pending || swapHeldBack())
+        return;
+    bool refused = false;
+    std::optional<QVariant> state = outgoingState(&refused);
+    if (refused)
+        return;
+    const bool rollback = pending.isRollback;
+    if (crashGuard && !rollback) {
+        // Remember the way back, should the new version crash.
+        QFile copy(current.copyPath);
+        lastGood.bytes = copy.open(QIODevice::ReadOnly) ? copy.readAll() : QByteArray();
+        lastGood.identity = current.identity;
+        lastSavedState = state;
+    }
+
+    LoadedVersion old = std::move(current);
+    current = std::move(pending);
+    pending = {};
+    aboutToReloadEmitted = false;
+    install(current);
+    discard(old);
+    if (rollback)
+        rollbackPending = false;
+    {
+        std::lock_guard lock(sync->mutex);
+        sync->version.fetch_add(1);
+        sync->updated.store(true);
+        ++sync->reloadGeneration;
+    }
+    sync->cv.notify_all();
+    if (state)
+        restoreState(std::move(*state));
+    qCDebug(lcSwap) << "reloaded" << filePath << "version" << sync->version.load();
+    Q_EMIT q->loadedFileNameChanged();
+    Q_EMIT q->versionChanged();
+    Q_EMIT q->reloaded();
+}
+
+// Says aboutToReload() once per pending version, then whether anything still
+// holds the swap back: a blocker (the last to go calls tryFinishSwap()
+// again), or a hot call on this thread's stack (looked at again shortly).
+bool QHotLibraryPrivate::swapHeldBack()
+{
+    Q_Q(QHotLibrary);
+    if (!aboutToReloadEmitted) {
+        aboutToReloadEmitted = true;
+        {
+            // Threads waiting for this moment each get a block of their own,
+            // counted before anyone can look at the count.
+            std::lock_guard lock(sync->mutex);
+            ++sync->aboutGeneration;
+            sync->blockers += sync->aboutWaiters;
+            sync->aboutWaiters = 0;
+            sync->countObserverBlocks();
+        }
+        sync->cv.notify_all();
+        qCDebug(lcSwap) << "about to reload" << filePath;
+        Q_EMIT q->aboutToReload();
+        if (!pending)
+            return true; // a slot unloaded the library
+    }
+    {
+        std::lock_guard lock(sync->mutex);
+        if (sync->blockers > 0) {
+            qCDebug(lcSwap) << "swap waits for" << sync->blockers << "blocker(s)";
+            return true;
+        }
+    }
+    if (activeCalls() > 0) {
+        // A hot function is on our stack (it runs an event loop): swapping
+        // now would pull its code from under it.
+        qCDebug(lcSwap) << "swap waits for a hot call to return";
+        swapRetryTimer->start();
+        return true;
+    }
+    return false;
+}
+
+// The state that crosses to the pending version: the running version's own,
+// saved while its code is still here, or a value an earlier version failed
+// to restore. When the save hook fails the pending version is refused
+// (\a refused): swapping would lose the state for good.
+std::optional<QVariant> QHotLibraryPrivate::outgoingState(bool *refused)
+{
+    if (pending.isRollback) {
+        // The crashed version's state is not to be trusted: give the version
+        // coming back what it saved itself when it was swapped out.
+        return lastSavedState;
+    }
+    std::optional<QVariant> state = std::move(keptState);
+    keptState.reset();
+    if (state || !current.manifest || !current.manifest->saveState)
+        return state;
+    QString why;
+    try {
+        state = current.manifest->saveState();
+    } catch (const std::exception &e) {
+        why = QStringLiteral("it threw: %1").arg(QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        why = QStringLiteral("it threw an unknown exception");
+    }
+    // The saved value may point at the old version's literals: make it own
+    // its data before that version is unloaded.
+    if (why.isEmpty() && state) {
+        QString problem;
+        if (!ownVariant(*state, current.copyPath, &problem))
+            why = QStringLiteral("the saved state ") + problem;
+    }
+    if (why.isEmpty())
+        return state;
+    rejectedIdentity = pending.identity;
+    discard(pending);
+    aboutToReloadEmitted = false;
+    reportFailure(describe(QStringLiteral("was not taken: the running version's save hook failed (%1); "
+                                          "the running version keeps its state")
+                                   .arg(why)));
+    *refused = true;
+    return {};
+}
+
+// Hands \a state to the version just swapped in. What it cannot take is kept
+// and offered to the next version: a failed restore loses nothing.
+void QHotLibraryPrivate::restoreState(QVariant state)
+{
+    Q_Q(QHotLibrary);
+    if (!current.manifest || !current.manifest->restoreState) {
+        keptState = std::move(state);
+        return;
+    }
+    QString why;
+    try {
+        if (!current.manifest->restoreState(state))
+            why = QStringLiteral("returned false");
+    } catch (const std::exception &e) {
+        why = QStringLiteral("threw (%1)").arg(QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        why = QStringLiteral("threw an unknown exception");
+    }
+    if (why.isEmpty())
+        return;
+    keptState = std::move(state);
+    const QString reason = describe(QStringLiteral("version %1: its restore hook %2; the saved state is kept "
+                                                   "and offered again at the next reload")
+                                            .arg(sync->version.load())
+                                            .arg(why));
+    qCWarning(lcSwap).noquote() << reason;
+    setError(reason);
+    Q_EMIT q->stateRestoreFailed(reason);
+}
+
+// --- crash → roll back -------------------------------------------------------
+
+bool QHotLibraryPrivate::callGuarded(void (*thunk)(void *), void *context, const QString &function)
+{
+    if (rollbackPending) {
+        qCWarning(lcSwap).noquote() << "not calling" << function << "of" << filePath
+                                    << "- its version crashed and is being replaced";
+        return false;
+    }
+    // The crashed frames never return, so their call-depth counters never go
+    // back down: remember them.
+    const QList<QHotModule::Slot *> slots = allSlots();
+    std::vector<int> depths;
+    for (const QHotModule::Slot *slot : slots)
+        depths.push_back(*slot->depth);
+    const int direct = directCalls;
+    int signal = 0;
+    if (runGuarded(thunk, context, &signal))
+        return true;
+    for (qsizetype i = 0; i < slots.size(); ++i)
+        *slots.at(i)->depth = depths.at(size_t(i));
+    directCalls = direct;
+    handleCrash(function, signal);
+    return false;
+}
+
+void QHotLibraryPrivate::handleCrash(const QString &function, int signal)
+{
+    Q_Q(QHotLibrary);
+    const QString signalText = signalName(signal);
+    QString reason = describe(QStringLiteral("version %1 crashed in '%2' with %3")
+                                      .arg(sync->version.load())
+                                      .arg(function, signalText));
+    // Not loaded again until its file changes.
+    rejectedIdentity = current.identity;
+    const bool canRollBack = !lastGood.bytes.isEmpty();
+    reason += canRollBack ? QStringLiteral("; rolling back to the version before it")
+                          : QStringLiteral("; there is no earlier version to roll back to");
+    qCWarning(lcSwap).noquote() << reason;
+    setError(reason);
+    Q_EMIT q->crashed(function, signalText, reason);
+    if (!canRollBack)
+        return;
+
+    Snapshot snapshot;
+    snapshot.exists = true;
+    snapshot.bytes = std::move(lastGood.bytes);
+    snapshot.identity = lastGood.identity;
+    snapshot.readiness = {Readiness::Ready, QString()};
+    lastGood = {};
+    if (pending) {
+        discard(pending); // whatever waited behind blockers: the rollback comes first
+        aboutToReloadEmitted = false;
+    }
+    rollbackPending = true;
+    QString why;
+    // Swaps now, or as soon as no hot call is on the stack.
+    if (!take(snapshot, &why, nullptr, Origin::Rollback)) {
+        rollbackPending = false;
+        reportFailure(describe(QStringLiteral("cannot roll back after the crash: ")) + why);
+    }
+}
+
+// --- binding -------------------------------------------------------------------
+
+QList<QHotModule::Slot *> QHotLibraryPrivate::allSlots() const
+{
+    QList<QHotModule::Slot *> slots;
+    for (QHotModule *module : modules)
+        slots += QHotModulePrivate::get(module)->slots;
+    return slots;
+}
+
+int QHotLibraryPrivate::activeCalls() const
+{
+    int calls = directCalls;
+    for (QHotModule *module : modules)
+        calls += module->depth();
+    return calls;
+}
+
+// Points every declared function at \a version and opens the straight call
+// path on this thread.
+void QHotLibraryPrivate::install(LoadedVersion &version)
+{
+    for (const Binding &binding : version.bindings)
+        *binding.slot->target = binding.address;
+    for (QHotModule *module : std::as_const(modules))
+        QHotModulePrivate::get(module)->bound = true;
+    if (crashGuard)
+        return; // every call goes through the guard, none straight through
+    const Qt::HANDLE self = QThread::currentThreadId();
+    for (QHotModule *module : modules)
+        module->setOwner(self);
+}
+
+void QHotLibraryPrivate::closeStraightPath()
+{
+    for (QHotModule *module : std::as_const(modules))
+        module->setOwner(nullptr);
+}
+
+// Closes the straight call path: calls go the slow way, which loads first.
+void QHotLibraryPrivate::attachModule(QHotModule *module)
+{
+    modules.append(module);
+    QHotModulePrivate *m = QHotModulePrivate::get(module);
+    if (!current)
+        return; // bound with everyone else at the first load
+    // Joining a library that is already loaded: its version must have our
+    // functions too, or our calls fail clearly (never through a null pointer).
+    std::vector<Binding> bindings;
+    const QString error = bindFunctions(current.manifest, m->slots, &bindings);
+    if (!error.isEmpty()) {
+        m->error = describe(error);
+        m->bound = false;
+        qCWarning(lcLoader).noquote() << m->error;
+        return;
+    }
+    for (const Binding &binding : bindings)
+        *binding.slot->target = binding.address;
+    current.bindings.insert(current.bindings.end(), bindings.begin(), bindings.end());
+    m->bound = true;
+    if (!crashGuard)
+        module->setOwner(QThread::currentThreadId());
+}
+
+void QHotLibraryPrivate::unbindModules()
+{
+    closeStraightPath();
+    for (QHotModule *module : modules) {
+        QHotModulePrivate::get(module)->bound = false;
+        for (QHotModule::Slot *slot : QHotModulePrivate::get(module)->slots)
+            *slot->target = nullptr;
+    }
+}
+
+void QHotLibraryPrivate::discard(LoadedVersion &version)
+{
+    retirement.retire(version, filePath);
+}
+
+void QHotLibraryPrivate::discardAll()
+{
+    if (current)
+        unbindModules();
+    discard(pending);
+    discard(current);
+    aboutToReloadEmitted = false;
+}
