@@ -24,10 +24,13 @@ class QHotFormPrivate;
     QAbstractSlider::value, QTextEdit::html, QPlainTextEdit::plainText, …)
     and the \c checked state of checkable widgets.
 
-    A file is loaded only once it is complete XML. A file that is not (still
-    being written) is looked at again shortly and reported with formFailed()
-    only if it stays broken (1.5 s for a file cut short, 0.3 s for other
-    XML errors); complete XML that QUiLoader rejects is reported at once. A
+    A file is loaded only once it is complete XML and its writer is done.
+    Where the system says when a writer closes a file (Linux), the form is
+    looked at then, and a file that is still not complete XML is reported at
+    once with formFailed(). Elsewhere a file that is not (still being
+    written) is looked at again shortly and reported only if it stays broken
+    (1.5 s for a file cut short, 0.2 s for other XML errors). Complete XML
+    that QUiLoader rejects is reported at once. A
     new form that cannot be loaded leaves the old one in place.
     Many notifications for one save are one reload; saving the same bytes
     again is none.

@@ -24,7 +24,7 @@ namespace QHotReload::Internal {
     change event, for the quiet period; a file that cannot be taken is
     reported once it has stayed the same for its settle time.
 */
-class Settle
+class QHOTRELOAD_CORE_EXPORT Settle
 {
 public:
     using Clock = std::function<qint64()>;

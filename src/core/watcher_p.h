@@ -2,6 +2,8 @@
 #ifndef QHOTRELOAD_WATCHER_P_H
 #define QHOTRELOAD_WATCHER_P_H
 
+#include <QHotReload/qhotreloadcore_export.h>
+
 #include <QtCore/QFile>
 #include <QtCore/QFileSystemWatcher>
 #include <QtCore/QObject>
@@ -29,7 +31,7 @@ namespace QHotReload::Internal {
         (Touched). The reader must decide by other means when a writer is done.
     \endlist
 */
-class FileWatcher : public QObject
+class QHOTRELOAD_CORE_EXPORT FileWatcher : public QObject
 {
     Q_OBJECT
 public:
@@ -80,7 +82,7 @@ private:
     (another user's file, a file system without leases), Unknown.
 */
 enum class OpenWriter { None, Open, Unknown };
-OpenWriter openWriter(const QFile &file);
+QHOTRELOAD_CORE_EXPORT OpenWriter openWriter(const QFile &file);
 
 } // namespace QHotReload::Internal
 

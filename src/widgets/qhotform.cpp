@@ -5,16 +5,16 @@
 #include <QHotReload/qhotwidget.h>
 
 #include "formvalues_p.h"
+#include "settle_p.h"
 #include "uicheck_p.h"
+#include "watcher_p.h"
 #include "widgetslogging_p.h"
 
 #include <QtCore/QBuffer>
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDir>
-#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
-#include <QtCore/QFileSystemWatcher>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtUiTools/QUiLoader>
@@ -23,16 +23,6 @@
 using namespace QHotReload::Internal;
 
 namespace {
-
-// How long a file that cannot be loaded must stay unchanged before it is
-// reported: longer for one cut short (most likely still being written). A
-// file that is complete XML is whole: if QUiLoader rejects it, say so now.
-constexpr int CutShortSettleMs = 1500;
-constexpr int InvalidSettleMs = 300;
-constexpr int RejectedSettleMs = 0;
-// Polling while a file is not loadable: quick at first, backing off.
-constexpr int FirstPollMs = 2;
-constexpr int MaxPollMs = 50;
 
 // QUiLoader knows Qt's widgets and designer plugins; ours are added here so
 // a .ui file can use them as promoted widgets.
@@ -65,20 +55,24 @@ public:
     explicit QHotFormPrivate(QHotForm *q);
 
     void watch();
-    void rearm();
-    void scheduleCheck(int delayMs);
+    void follow(const Settle::Step &step);
     void check();
     //! Loads \a bytes; on success installs the form. Otherwise returns false with \a reason.
     bool take(const QByteArray &bytes, const QByteArray &identity, QString *reason);
+    void refuse(const QByteArray &identity, const QString &reason);
     void setError(const QString &error);
     QString describe(const QString &what) const;
 
     QHotForm *q_ptr;
     QVBoxLayout *layout = nullptr;
     FormLoader *loader = nullptr;
-    QFileSystemWatcher watcher;
+    // The reload path's own follow and settle stages (src/core): the kernel's
+    // word on when a writer is done where there is one, the same rules for
+    // a file that stays cut short or broken. A .ui file that is complete XML
+    // is whole, so no quiet period.
+    FileWatcher watcher;
+    Settle settle{{}, 0};
     QTimer checkTimer;
-    int pollDelayMs = FirstPollMs;
 
     QString filePath;
     QString dirPath;
@@ -87,15 +81,6 @@ public:
     QByteArray rejectedIdentity;
     QString error;
     bool keepValues = true;
-
-    // A file looked at and not loaded yet, waiting to settle.
-    struct Candidate
-    {
-        QByteArray identity;
-        QString reason;
-        int settleMs = 0;
-        QElapsedTimer since;
-    } candidate;
 };
 
 QHotFormPrivate::QHotFormPrivate(QHotForm *q)
@@ -106,15 +91,10 @@ QHotFormPrivate::QHotFormPrivate(QHotForm *q)
     loader = new FormLoader(q);
     checkTimer.setSingleShot(true);
     QObject::connect(&checkTimer, &QTimer::timeout, q, [this] { check(); });
-    const auto changed = [this](const QString &path) {
-        qCDebug(lcForm) << "changed:" << path;
-        rearm();
-        // Many notifications for one save are one look.
-        pollDelayMs = FirstPollMs;
-        scheduleCheck(0);
-    };
-    QObject::connect(&watcher, &QFileSystemWatcher::fileChanged, q, changed);
-    QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, q, changed);
+    QObject::connect(&watcher, &FileWatcher::changed, q, [this](FileWatcher::Change change) {
+        qCDebug(lcForm) << "changed:" << filePath << change;
+        follow(settle.changed(change));
+    });
 }
 
 QString QHotFormPrivate::describe(const QString &what) const
@@ -133,92 +113,90 @@ void QHotFormPrivate::setError(const QString &e)
 
 void QHotFormPrivate::watch()
 {
-    const QStringList watched = watcher.files() + watcher.directories();
-    if (!watched.isEmpty())
-        watcher.removePaths(watched);
+    watcher.stop();
+    settle.reset();
+    checkTimer.stop();
     if (filePath.isEmpty()) {
         dirPath.clear();
         return;
     }
     dirPath = QFileInfo(filePath).absolutePath();
-    rearm();
+    watcher.watch(filePath);
+    settle.setKernel(watcher.mode() == FileWatcher::Mode::Kernel);
 }
 
-// A save by rename puts a new file (inode) under the path and the file's
-// watch is gone with the old one: renew it on every change. The directory's
-// watch sees the new file arrive.
-void QHotFormPrivate::rearm()
+void QHotFormPrivate::follow(const Settle::Step &step)
 {
-    if (filePath.isEmpty())
+    switch (step.kind) {
+    case Settle::Step::Wait:
+        checkTimer.stop();
         return;
-    if (!watcher.directories().contains(dirPath) && QFileInfo::exists(dirPath) && !watcher.addPath(dirPath))
-        qCWarning(lcForm) << "cannot watch directory" << dirPath;
-    if (QFileInfo::exists(filePath)) {
-        if (watcher.files().contains(filePath))
-            watcher.removePath(filePath);
-        if (!watcher.addPath(filePath))
-            qCWarning(lcForm) << "cannot watch" << filePath;
+    case Settle::Step::LookIn:
+        // Many notifications for one save are one look.
+        if (!checkTimer.isActive() || checkTimer.remainingTime() > step.delayMs)
+            checkTimer.start(step.delayMs);
+        return;
+    case Settle::Step::Take:
+    case Settle::Step::Refuse:
+        return; // check() acts on these: it holds the bytes
     }
-}
-
-void QHotFormPrivate::scheduleCheck(int delayMs)
-{
-    if (!checkTimer.isActive() || checkTimer.remainingTime() > delayMs)
-        checkTimer.start(delayMs);
 }
 
 void QHotFormPrivate::check()
 {
     Q_Q(QHotForm);
+    Settle::Look look;
     QFile file(filePath);
-    if (!file.open(QIODevice::ReadOnly)) {
-        // Gone for a moment (a rename on its way): the directory watch calls again.
-        candidate = {};
-        return;
+    QByteArray bytes;
+    if (file.open(QIODevice::ReadOnly)) {
+        look.exists = true;
+        look.writerAtIt = openWriter(file) == OpenWriter::Open;
+        if (!look.writerAtIt)
+            bytes = file.readAll();
+        file.close();
     }
-    const QByteArray bytes = file.readAll();
-    file.close();
+    // Gone for a moment (a rename on its way): the watcher says when it is back.
     const QByteArray id = QCryptographicHash::hash(bytes, QCryptographicHash::Sha1);
-    if (id == currentIdentity || id == rejectedIdentity) {
-        candidate = {};
-        return; // touched, saved unchanged, or already reported
+    look.identity = id;
+    look.known = id == currentIdentity || id == rejectedIdentity; // touched, unchanged, or reported
+    UiCheck ui;
+    if (look.exists && !look.writerAtIt && !look.known) {
+        ui = checkUi(bytes);
+        look.takeable = ui.state == UiCheck::Complete;
+        look.incomplete = ui.state == UiCheck::CutShort;
+        look.empty = bytes.isEmpty();
+        if (!look.takeable) {
+            look.reason = describe(QStringLiteral("is not a complete .ui file: %1").arg(ui.reason));
+            qCDebug(lcForm).noquote() << look.reason << "- looking again";
+        }
     }
-    if (candidate.identity == id) {
-        if (candidate.since.elapsed() >= candidate.settleMs) {
-            // Unchanged for long enough: not a file on its way, a broken one.
-            rejectedIdentity = id;
-            const QString reason = candidate.reason;
-            candidate = {};
-            qCWarning(lcForm).noquote() << "form not reloaded:" << reason;
-            setError(reason);
-            Q_EMIT q->formFailed(reason);
+    const Settle::Step step = settle.looked(look);
+    if (step.kind == Settle::Step::Take) {
+        // Final bytes: a complete form is loaded, anything else reported now.
+        QString reason = look.reason;
+        if (look.takeable && take(bytes, id, &reason)) {
+            rejectedIdentity.clear();
+            Q_EMIT q->formReloaded();
             return;
         }
-    } else {
-        QString reason;
-        int settle = InvalidSettleMs;
-        const UiCheck ui = checkUi(bytes);
-        if (ui.state == UiCheck::Complete) {
-            if (take(bytes, id, &reason)) {
-                candidate = {};
-                rejectedIdentity.clear();
-                Q_EMIT q->formReloaded();
-                return;
-            }
-            settle = RejectedSettleMs;
-        } else {
-            reason = describe(QStringLiteral("is not a complete .ui file: %1").arg(ui.reason));
-            if (ui.state == UiCheck::CutShort)
-                settle = CutShortSettleMs;
-            qCDebug(lcForm).noquote() << reason << "- looking again";
-        }
-        candidate.identity = id;
-        candidate.reason = reason;
-        candidate.settleMs = settle;
-        candidate.since.start();
+        refuse(id, reason);
+        return;
     }
-    scheduleCheck(pollDelayMs);
-    pollDelayMs = qMin(MaxPollMs, qMax(FirstPollMs, pollDelayMs * 2));
+    if (step.kind == Settle::Step::Refuse) {
+        // Unchanged for long enough: not a file on its way, a broken one.
+        refuse(id, step.reason);
+        return;
+    }
+    follow(step);
+}
+
+void QHotFormPrivate::refuse(const QByteArray &identity, const QString &reason)
+{
+    Q_Q(QHotForm);
+    rejectedIdentity = identity;
+    qCWarning(lcForm).noquote() << "form not reloaded:" << reason;
+    setError(reason);
+    Q_EMIT q->formFailed(reason);
 }
 
 bool QHotFormPrivate::take(const QByteArray &bytes, const QByteArray &identity, QString *reason)
@@ -290,8 +268,6 @@ void QHotForm::setFileName(const QString &fileName)
     d->filePath = path;
     d->currentIdentity.clear();
     d->rejectedIdentity.clear();
-    d->candidate = {};
-    d->checkTimer.stop();
     d->watch();
     Q_EMIT fileNameChanged();
     if (!path.isEmpty())
@@ -319,7 +295,7 @@ bool QHotForm::load()
     if (ui.state != UiCheck::Complete) {
         reason = d->describe(QStringLiteral("is not a complete .ui file: %1").arg(ui.reason));
         if (ui.state == UiCheck::CutShort)
-            d->scheduleCheck(FirstPollMs); // it may be being written right now
+            d->follow(d->settle.startedIncomplete()); // it may be being written right now
     } else if (d->take(bytes, id, &reason)) {
         return true;
     }
