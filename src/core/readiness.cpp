@@ -85,6 +85,11 @@ QString elfMachineName(int machine)
 
 Readiness checkElf(QByteArrayView bytes)
 {
+    // The identification bytes (class, byte order, …) come before any field
+    // that says how long the header is.
+    constexpr qsizetype IdentSize = 16;
+    if (bytes.size() < IdentSize)
+        return incomplete(QStringLiteral("has %1 bytes, fewer than an ELF header").arg(bytes.size()));
     const auto cls = quint8(bytes[4]);
     const auto data = quint8(bytes[5]);
     if (cls != 1 && cls != 2)
