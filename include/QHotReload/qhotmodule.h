@@ -147,7 +147,6 @@ public:
 
 private:
     template <typename Signature> friend class QHotFunction;
-    friend class QHotLibraryPrivate;
     friend class QHotModulePrivate;
 
     struct CallScope

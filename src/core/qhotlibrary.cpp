@@ -5,7 +5,6 @@
 #include "logging_p.h"
 #include "metatypes_p.h"
 #include "ownership_p.h"
-#include "qhotmodule_p.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QScopeGuard>
@@ -24,8 +23,10 @@ namespace Abi = QHotReload::Abi;
 
 QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
     : q_ptr(q)
+    , tables(std::make_unique<FunctionTables>(q))
     , sync(std::make_shared<SyncState>())
 {
+    tables->describe = [this](const QString &what) { return describe(what); };
     sync->owner = q;
     // Queued: the swap runs on the library's thread, between events.
     sync->wakeOwner = [q] {
@@ -219,7 +220,7 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *n
     source.bytes = snapshot.bytes;
     source.identity = snapshot.identity;
     source.requiredSymbols = requiredSymbols;
-    source.slots = allSlots();
+    source.slots = tables->allSlots();
     QString why;
     LoadedVersion version = loadVersion(dir, source, &why, notCopied);
     if (!version) {
@@ -287,8 +288,7 @@ QHotLibrary::~QHotLibrary()
     d->sync->cv.notify_all();
     d->watcher->stop();
     d->discardAll();
-    for (QHotModule *module : std::as_const(d->modules))
-        QHotModulePrivate::get(module)->libraryDestroyed();
+    d->tables.reset(); // tells the modules
     // d->dir goes with d_ptr and takes the directory with it.
 }
 
@@ -574,7 +574,7 @@ bool QHotLibrary::event(QEvent *event)
     if (event->type() == QEvent::ThreadChange) {
         // The straight call path is for the old thread; the next call on the
         // new one takes the slow path, which opens it there.
-        d->closeStraightPath();
+        d->tables->closeStraightPath();
     }
     return QObject::event(event);
 }
@@ -611,9 +611,16 @@ bool QHotLibrary::setCrashGuard(bool enabled)
         }
     }
     d->crashGuard = enabled;
+    if (enabled) {
+        d->tables->guardedCall = [d](void (*thunk)(void *), void *context, const QString &function) {
+            return d->callGuarded(thunk, context, function);
+        };
+    } else {
+        d->tables->guardedCall = nullptr;
+    }
     // Calls take the slow path, which runs them under the guard (or, with the
     // guard off, opens the straight path again).
-    d->closeStraightPath();
+    d->tables->closeStraightPath();
     Q_EMIT crashGuardChanged();
     return true;
 }

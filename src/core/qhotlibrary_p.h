@@ -4,6 +4,7 @@
 
 #include <QHotReload/qhotlibrary.h>
 
+#include "binding_p.h"
 #include "settle_p.h"
 #include "snapshot_p.h"
 #include "sync_p.h"
@@ -61,11 +62,7 @@ public:
     std::optional<QVariant> outgoingState(bool *refused);
     void restoreState(QVariant state);
     void install(QHotReload::Internal::LoadedVersion &version);
-    void attachModule(QHotModule *module);
-    void unbindModules();
-    void closeStraightPath();
     int activeCalls() const;
-    QList<QHotModule::Slot *> allSlots() const;
     void discard(QHotReload::Internal::LoadedVersion &version);
     void discardAll();
 
@@ -88,7 +85,8 @@ public:
     bool aboutToReloadEmitted = false;
     int copyCounter = 0;
     int directCalls = 0;              // call() invocations on the owner thread's stack
-    QList<QHotModule *> modules;      // the modules whose functions every version must have
+    // The modules' function tables: every version must have their functions.
+    std::unique_ptr<QHotReload::Internal::FunctionTables> tables;
 
     std::unique_ptr<QHotReload::Internal::PrivateDir> dir;
     QHotReload::Internal::FileWatcher *watcher = nullptr;

@@ -2,7 +2,10 @@
 #include "qhotmodule_p.h"
 
 #include "logging_p.h"
-#include "qhotlibrary_p.h"
+#include "binding_p.h"
+#include "version_p.h" // locateLibrary()
+
+#include <QHotReload/qhotlibrary.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QHash>
@@ -95,6 +98,7 @@ QHotModule::QHotModule(const char *libraryName)
 {
     d->q = this;
     d->libraryName = QString::fromUtf8(libraryName);
+    d->table.libraryGone = [this] { d->libraryDestroyed(); };
     if (const QByteArray timeout = qgetenv("QHOTRELOAD_MARSHAL_TIMEOUT_MS"); !timeout.isEmpty())
         d->marshalTimeout = timeout.toInt();
 }
@@ -105,27 +109,28 @@ QHotModule::~QHotModule()
     if (d->library) {
         // Only reached when the QCoreApplication outlives static destruction;
         // the library must not call back into a module that is gone.
-        QHotLibraryPrivate::get(d->library)->modules.removeAll(this);
+        if (FunctionTables *tables = FunctionTables::of(d->library))
+            tables->leave(&d->table);
     }
 }
 
 void QHotModule::setOwner(Qt::HANDLE owner)
 {
-    for (Slot *slot : std::as_const(d->slots))
+    for (Slot *slot : std::as_const(d->table.slots))
         slot->owner->store(owner, std::memory_order_relaxed);
 }
 
 int QHotModule::depth() const
 {
     int calls = 0;
-    for (const Slot *slot : std::as_const(d->slots))
+    for (const Slot *slot : std::as_const(d->table.slots))
         calls += *slot->depth;
     return calls;
 }
 
 void QHotModule::addSlot(Slot *slot)
 {
-    d->slots.append(slot);
+    d->table.slots.append(slot);
 }
 
 QHotLibrary *QHotModule::library()
@@ -153,7 +158,7 @@ QHotLibrary *QHotModule::library()
             library = new QHotLibrary(path, app);
             libraries.insert(path, library);
         }
-        QHotLibraryPrivate::get(library)->attachModule(this);
+        FunctionTables::of(library)->join(&d->table);
         d->library = library;
     };
     if (QThread::currentThread() == app->thread())
@@ -232,14 +237,15 @@ bool QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *fu
                                         .arg(QString::fromUtf8(functionName), lib->errorString())
                                         .toStdString());
         }
-        QHotLibraryPrivate *library = QHotLibraryPrivate::get(lib);
-        if (!d->bound) {
+        if (!d->table.bound) {
             throw QHotCallError(QStringLiteral("cannot call '%1': %2")
-                                        .arg(QString::fromUtf8(functionName), d->error)
+                                        .arg(QString::fromUtf8(functionName),
+                                             d->table.error.isEmpty() ? d->error : d->table.error)
                                         .toStdString());
         }
-        if (library->crashGuard) {
-            completed = library->callGuarded(thunk, context, QString::fromUtf8(functionName));
+        const FunctionTables *tables = FunctionTables::of(lib);
+        if (tables && tables->guardedCall) {
+            completed = tables->guardedCall(thunk, context, QString::fromUtf8(functionName));
             return;
         }
         // Loaded here, on the library's thread: every declared function is

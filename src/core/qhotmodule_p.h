@@ -4,6 +4,8 @@
 
 #include <QHotReload/qhotmodule.h>
 
+#include "binding_p.h"
+
 #include <QtCore/QList>
 
 #include <atomic>
@@ -20,12 +22,13 @@ public:
 
     QHotModule *q = nullptr;
     QString libraryName;
-    QList<QHotModule::Slot *> slots;   // filled during static initialization, read-only after
+    // Our functions, as the library binds them (through FunctionTables, never
+    // through our private parts or we through its).
+    QHotReload::Internal::ModuleTable table;
     std::mutex mutex;                  // guards library
     QHotLibrary *library = nullptr;
     std::atomic<int> marshalTimeout{10000};
     QString error;
-    bool bound = false;                // the loaded version has all our functions (library's thread)
 };
 
 namespace QHotReload::Internal {

@@ -8,7 +8,6 @@
 #include "crashguard_p.h"
 #include "logging_p.h"
 #include "ownership_p.h"
-#include "qhotmodule_p.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QThread>
@@ -179,7 +178,7 @@ bool QHotLibraryPrivate::callGuarded(void (*thunk)(void *), void *context, const
     }
     // The crashed frames never return, so their call-depth counters never go
     // back down: remember them.
-    const QList<QHotModule::Slot *> slots = allSlots();
+    const QList<QHotModule::Slot *> slots = tables->allSlots();
     std::vector<int> depths;
     for (const QHotModule::Slot *slot : slots)
         depths.push_back(*slot->depth);
@@ -233,76 +232,16 @@ void QHotLibraryPrivate::handleCrash(const QString &function, int signal)
 
 // --- binding -------------------------------------------------------------------
 
-QList<QHotModule::Slot *> QHotLibraryPrivate::allSlots() const
-{
-    QList<QHotModule::Slot *> slots;
-    for (QHotModule *module : modules)
-        slots += QHotModulePrivate::get(module)->slots;
-    return slots;
-}
-
 int QHotLibraryPrivate::activeCalls() const
 {
-    int calls = directCalls;
-    for (QHotModule *module : modules)
-        calls += module->depth();
-    return calls;
+    return directCalls + tables->activeCalls();
 }
 
-// Points every declared function at \a version and opens the straight call
-// path on this thread.
+// Points every declared function at \a version and, unless the crash guard
+// runs every call, opens the straight call path on this thread.
 void QHotLibraryPrivate::install(LoadedVersion &version)
 {
-    for (const Binding &binding : version.bindings)
-        *binding.slot->target = binding.address;
-    for (QHotModule *module : std::as_const(modules))
-        QHotModulePrivate::get(module)->bound = true;
-    if (crashGuard)
-        return; // every call goes through the guard, none straight through
-    const Qt::HANDLE self = QThread::currentThreadId();
-    for (QHotModule *module : modules)
-        module->setOwner(self);
-}
-
-void QHotLibraryPrivate::closeStraightPath()
-{
-    for (QHotModule *module : std::as_const(modules))
-        module->setOwner(nullptr);
-}
-
-// Closes the straight call path: calls go the slow way, which loads first.
-void QHotLibraryPrivate::attachModule(QHotModule *module)
-{
-    modules.append(module);
-    QHotModulePrivate *m = QHotModulePrivate::get(module);
-    if (!current)
-        return; // bound with everyone else at the first load
-    // Joining a library that is already loaded: its version must have our
-    // functions too, or our calls fail clearly (never through a null pointer).
-    std::vector<Binding> bindings;
-    const QString error = bindFunctions(current.manifest, m->slots, &bindings);
-    if (!error.isEmpty()) {
-        m->error = describe(error);
-        m->bound = false;
-        qCWarning(lcLoader).noquote() << m->error;
-        return;
-    }
-    for (const Binding &binding : bindings)
-        *binding.slot->target = binding.address;
-    current.bindings.insert(current.bindings.end(), bindings.begin(), bindings.end());
-    m->bound = true;
-    if (!crashGuard)
-        module->setOwner(QThread::currentThreadId());
-}
-
-void QHotLibraryPrivate::unbindModules()
-{
-    closeStraightPath();
-    for (QHotModule *module : modules) {
-        QHotModulePrivate::get(module)->bound = false;
-        for (QHotModule::Slot *slot : QHotModulePrivate::get(module)->slots)
-            *slot->target = nullptr;
-    }
+    tables->install(version.manifest, version.bindings);
 }
 
 void QHotLibraryPrivate::discard(LoadedVersion &version)
@@ -313,7 +252,7 @@ void QHotLibraryPrivate::discard(LoadedVersion &version)
 void QHotLibraryPrivate::discardAll()
 {
     if (current)
-        unbindModules();
+        tables->unbindAll();
     discard(pending);
     discard(current);
     aboutToReloadEmitted = false;

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_BINDING_P_H
+#define QHOTRELOAD_BINDING_P_H
+
+#include <QHotReload/qhotmodule.h>
+
+#include "manifest_p.h"
+
+#include <QtCore/QList>
+#include <QtCore/QString>
+
+#include <functional>
+#include <vector>
+
+class QHotLibrary;
+
+namespace QHotReload::Internal {
+
+//! One module's function table, as the library binds it. Owned by the module.
+struct ModuleTable
+{
+    QList<QHotModule::Slot *> slots; //!< filled during static initialization, read-only after
+    bool bound = false;              //!< the running version has every function (library's thread)
+    QString error;                   //!< why not, when it joined a running version that lacks one
+    std::function<void()> libraryGone; //!< called on the library's thread when it is destroyed
+};
+
+/*!
+    The function tables of every module that names one library: the part the
+    library (which binds them at each swap) and the modules (whose calls read
+    them) share, so neither reaches into the other. It treats the tables as
+    data: the slots' targets, their straight-path owner and call depths.
+    Lives with the library and is touched on its thread, except of(), which
+    any thread may call.
+*/
+class FunctionTables
+{
+public:
+    explicit FunctionTables(QHotLibrary *library);
+    ~FunctionTables();
+    Q_DISABLE_COPY_MOVE(FunctionTables)
+
+    //! The tables of \a library, or nullptr once it is gone.
+    static FunctionTables *of(QHotLibrary *library);
+
+    // --- the library's side ---------------------------------------------------
+
+    //! Points every slot at \a bindings (the running version's, made from
+    //! \a manifest; on the library's thread) and marks every table bound.
+    //! Unless calls are guarded, calls on this thread may go straight through.
+    void install(const Abi::Manifest *manifest, const std::vector<Binding> &bindings);
+    //! Calls go the slow way (through the library) until install() opens the path again.
+    void closeStraightPath();
+    //! No version: every slot null, every table unbound.
+    void unbindAll();
+    //! Every slot of every table, for a version to be checked against.
+    QList<QHotModule::Slot *> allSlots() const;
+    //! Calls of any table's functions on the library thread's stack.
+    int activeCalls() const;
+
+    /*!
+        How a module's call runs when the library guards calls (its crash
+        guard): set by the library while the guard is on, empty otherwise.
+        Returns false when the guard caught a crash.
+    */
+    std::function<bool(void (*thunk)(void *), void *context, const QString &function)> guardedCall;
+    //! Prefixes messages with the library's file, e.g. "liblogic.so does not …".
+    std::function<QString(const QString &)> describe;
+
+    // --- the modules' side ---------------------------------------------------
+
+    /*!
+        Adds \a table. When a version is running already, it must have the
+        table's functions too, or the table stays unbound with the reason in
+        its error (never a null pointer to call through).
+    */
+    void join(ModuleTable *table);
+    //! Removes \a table (a module destroyed before the library).
+    void leave(ModuleTable *table);
+
+private:
+    static void setOwner(const ModuleTable &table, Qt::HANDLE owner);
+    static void point(const std::vector<Binding> &bindings);
+
+    QHotLibrary *m_library;
+    QList<ModuleTable *> m_tables;
+    const Abi::Manifest *m_manifest = nullptr; // the running version's, while one runs
+};
+
+} // namespace QHotReload::Internal
+
+#endif
