@@ -3,6 +3,8 @@
 
 #include "qhotlibrary.h"
 
+#include "linkedlibraries_p.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QDateTime>
@@ -301,6 +303,7 @@ class QHotBuilderPrivate
 public:
     explicit QHotBuilderPrivate(QHotBuilder *q);
 
+    bool nothingToBuild() const;
     void rewatch();
     void updateWatches();
     void rearm(const QString &path);
@@ -416,12 +419,24 @@ void QHotBuilderPrivate::rewatch()
 // Watches sources and dependencies, adding and dropping only what changed: a
 // file watched already keeps the content last seen, so a save made while the
 // set changes is not taken for the state before it.
+// No target (QHOT_BUILD_INFO() with hot reload off), or one linked into
+// this application (hot reload off, QML's HotBuilder { target: … }): a save
+// could only start a build that fails or one whose output nothing loads.
+bool QHotBuilderPrivate::nothingToBuild() const
+{
+    return target.isEmpty() || QHotReload::Detail::linkedLibrary(target);
+}
+
 void QHotBuilderPrivate::updateWatches()
 {
-    QStringList wanted = sources;
-    for (const QString &file : std::as_const(dependencies)) {
-        if (!sources.contains(file))
-            wanted.append(file);
+    // Nothing to build: nothing wanted, so every watch and digest is dropped below.
+    QStringList wanted;
+    if (!nothingToBuild()) {
+        wanted = sources;
+        for (const QString &file : std::as_const(dependencies)) {
+            if (!sources.contains(file))
+                wanted.append(file);
+        }
     }
     const QSet<QString> wantedSet(wanted.cbegin(), wanted.cend());
 
@@ -472,7 +487,7 @@ void QHotBuilderPrivate::rearm(const QString &path)
 
 void QHotBuilderPrivate::scanDependencies()
 {
-    if (!enabled || target.isEmpty() || buildDir.isEmpty())
+    if (!enabled || nothingToBuild() || buildDir.isEmpty())
         return;
     if (scan) {
         rescan = true; // the running scan may have read the build tree too early
@@ -625,7 +640,7 @@ QString QHotBuilderPrivate::markerPath() const
 
 void QHotBuilderPrivate::checkOutOfDate()
 {
-    if (!enabled || !checkPending || state == QHotBuilder::Building || process)
+    if (!enabled || !checkPending || state == QHotBuilder::Building || process || nothingToBuild())
         return;
     QString reason;
     const QString marker = markerPath();
@@ -883,6 +898,8 @@ void QHotBuilder::setTarget(const QString &target)
         return;
     d->target = target;
     d->forgetDependencies();
+    if (d->enabled)
+        d->updateWatches();
     Q_EMIT buildInfoChanged();
 }
 
