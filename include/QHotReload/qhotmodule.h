@@ -112,7 +112,7 @@ public:
     QHotLibrary *library();
 
     /*!
-        True when a version of the library is loaded. Unlike load(), it
+        Returns true when a version of the library is loaded. Unlike load(), it
         loads nothing. With hot reload off it is always true: the functions
         are linked in.
     */

@@ -128,7 +128,7 @@ public:
 
     //! Wide enough for text() on one line, at most 520 px.
     QSize sizeHint() const override;
-    //! True: a narrow indicator wraps text() onto a second line.
+    //! Returns true: a narrow indicator wraps text() onto a second line.
     bool hasHeightForWidth() const override;
     //! One line's height, or two when text() needs them at \a width.
     int heightForWidth(int width) const override;
