@@ -19,6 +19,9 @@ import QHotReload
     output); a second click hides it. With autoHideDelay > 0 it fades out that
     long after a success and comes back at the next change; failures stay
     until the next change. Built from QtQuick alone.
+
+    With hot reload off (the library linkedIn) it shows nothing: it is not
+    visible, whatever its builder does.
 */
 Item {
     id: root
@@ -43,7 +46,8 @@ Item {
     implicitWidth: Math.min(content.implicitWidth + 2 * padding, maximumWidth)
     implicitHeight: content.implicitHeight + 2 * padding
     opacity: hidden ? 0 : 1
-    visible: opacity > 0
+    // Hot reload off: nothing is reloaded, so there is nothing to show.
+    visible: opacity > 0 && !(library && library.linkedIn)
 
     readonly property int padding: 6
     property bool hidden: false

@@ -3,8 +3,6 @@
 
 #include "hotlibrary.h"
 
-#include <QHotReload/qhotlibrary.h>
-
 QHotQmlCall::QHotQmlCall(QObject *parent) : QObject(parent) {}
 
 QHotQmlCall::~QHotQmlCall() = default;
@@ -99,17 +97,17 @@ void QHotQmlCall::update()
         setResult(QVariant(), QStringLiteral("HotCall: no function name is set"));
         return;
     }
-    QHotLibrary *library = m_library.get()->library();
+    QHotQmlLibrary *library = m_library.get();
     if (!library->isLoaded()) {
         setResult(QVariant(), QStringLiteral("HotCall('%1'): %2 is not loaded%3")
                                       .arg(m_name, library->fileName(),
-                                           m_library.get()->errorString().isEmpty()
+                                           library->errorString().isEmpty()
                                                    ? QString()
-                                                   : QStringLiteral(": ") + m_library.get()->errorString()));
+                                                   : QStringLiteral(": ") + library->errorString()));
         return;
     }
-    const QVariant result = library->call(m_name, QHotQmlLibrary::argumentList(m_arguments));
-    const QString why = library->errorString();
+    QString why;
+    const QVariant result = library->tryCall(m_name, QHotQmlLibrary::argumentList(m_arguments), &why);
     setResult(why.isEmpty() ? result : QVariant(),
               why.isEmpty() ? QString() : QStringLiteral("HotCall('%1'): %2").arg(m_name, why));
 }

@@ -5,6 +5,8 @@
 
 #include <QHotReload/qhotlibrary.h>
 
+#include "linkedlibraries_p.h"
+
 #include <QtQml/QJSEngine>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
@@ -25,9 +27,28 @@ public:
     // Loads what is set, if it should be loaded now. Until the component is
     // complete nothing is loaded: autoReload, crashGuard and requiredSymbols
     // may still be set, and they decide how the first load goes.
+    // Linked in (\a manifest) or not (nullptr): what loaded, version and
+    // loadedFileName say changes with it.
+    void setLinked(const QHotReload::Abi::Manifest *manifest)
+    {
+        if (manifest == linked)
+            return;
+        linked = manifest;
+        Q_EMIT q->linkedInChanged();
+        Q_EMIT q->loadedChanged();
+        Q_EMIT q->versionChanged();
+        Q_EMIT q->loadedFileNameChanged();
+    }
+
     void loadIfWanted()
     {
-        if (!complete || !active || library->isLoaded())
+        if (!complete || !active)
+            return;
+        if (!linkedName.isEmpty()) {
+            setLinked(QHotReload::Detail::linkedLibrary(linkedName));
+            return;
+        }
+        if (library->isLoaded())
             return;
         if (library->fileName().isEmpty()) {
             if (error.isEmpty())
@@ -42,17 +63,32 @@ public:
 
     void takeFile(const QString &fileName)
     {
-        if (fileName == library->fileName() && !fileName.isEmpty())
+        if (fileName == q->fileName() && !fileName.isEmpty())
             return;
         // An earlier complaint about the name given is void with the new one.
         setError(QString());
-        library->setFileName(fileName);
+        const bool wasLinked = !linkedName.isEmpty();
+        setLinked(nullptr);
+        // Hot reload off: the name of a library linked into the application.
+        linkedName = QHotReload::Detail::linkedLibrary(fileName) ? fileName : QString();
+        // The QHotLibrary says fileNameChanged when its name changes; a
+        // linked-in name leaves it without one, to watch nothing.
+        const QString hotName = linkedName.isEmpty() ? fileName : QString();
+        if (hotName == library->fileName() && (wasLinked || !linkedName.isEmpty())) {
+            Q_EMIT q->fileNameChanged();
+            Q_EMIT q->sourceChanged();
+        }
+        library->setFileName(hotName);
         loadIfWanted();
     }
 
     QHotQmlLibrary *q;
     QHotLibrary *library;
     QUrl source;
+    // Set when the file name names a library linked into the application;
+    // linked is its manifest while it is loaded (active).
+    QString linkedName;
+    const QHotReload::Abi::Manifest *linked = nullptr;
     QString error;
     bool active = true;
     // False between classBegin() and componentComplete(): only QML creation calls them.
@@ -91,7 +127,7 @@ QHotLibrary *QHotQmlLibrary::library() const
 
 QString QHotQmlLibrary::fileName() const
 {
-    return d->library->fileName();
+    return d->linkedName.isEmpty() ? d->library->fileName() : d->linkedName;
 }
 
 void QHotQmlLibrary::setFileName(const QString &fileName)
@@ -144,26 +180,33 @@ void QHotQmlLibrary::setActive(bool active)
     if (active == d->active)
         return;
     d->active = active;
-    if (active)
+    if (active) {
         d->loadIfWanted();
-    else
+    } else {
+        d->setLinked(nullptr);
         d->library->unload();
+    }
     Q_EMIT activeChanged();
 }
 
 bool QHotQmlLibrary::isLoaded() const
 {
-    return d->library->isLoaded();
+    return d->linked || d->library->isLoaded();
+}
+
+bool QHotQmlLibrary::isLinkedIn() const
+{
+    return d->linked;
 }
 
 int QHotQmlLibrary::version() const
 {
-    return d->library->version();
+    return d->linked ? 1 : d->library->version();
 }
 
 QString QHotQmlLibrary::loadedFileName() const
 {
-    return d->library->loadedFileName();
+    return d->linked ? d->linkedName : d->library->loadedFileName();
 }
 
 bool QHotQmlLibrary::autoReload() const
@@ -204,12 +247,34 @@ QString QHotQmlLibrary::errorString() const
     return d->error;
 }
 
+QVariant QHotQmlLibrary::tryCall(const QString &name, const QVariantList &arguments, QString *error)
+{
+    if (d->linkedName.isEmpty()) {
+        // QHotLibrary::call() says why in errorString() and clears it on success:
+        // an invalid result alone cannot tell a void function from a failure.
+        const QVariant result = d->library->call(name, arguments);
+        *error = d->library->errorString();
+        return error->isEmpty() ? result : QVariant();
+    }
+    using namespace QHotReload::Detail;
+    const QHotReload::Abi::FunctionInfo *function = d->linked ? listedFunction(*d->linked, name) : nullptr;
+    QVariant result;
+    if (!d->linked)
+        *error = QStringLiteral("%1 (linked in) is not loaded; cannot call '%2'").arg(d->linkedName, name);
+    else if (!function)
+        *error = QStringLiteral("%1 (linked in) has no hot function '%2'").arg(d->linkedName, name);
+    else
+        result = callListed(*function, arguments, error);
+    if (!error->isEmpty())
+        qCWarning(lcQml).noquote() << "HotLibrary:" << *error;
+    d->setError(*error);
+    return error->isEmpty() ? result : QVariant();
+}
+
 QVariant QHotQmlLibrary::call(const QString &name, const QJSValue &arguments)
 {
-    // QHotLibrary::call() says why in errorString() and clears it on success:
-    // an invalid result alone cannot tell a void function from a failure.
-    const QVariant result = d->library->call(name, argumentList(arguments));
-    const QString why = d->library->errorString();
+    QString why;
+    const QVariant result = tryCall(name, argumentList(arguments), &why);
     if (why.isEmpty())
         return result;
     if (QJSEngine *engine = qjsEngine(this))
@@ -228,6 +293,10 @@ QVariantList QHotQmlLibrary::argumentList(const QJSValue &arguments)
 
 bool QHotQmlLibrary::load()
 {
+    if (!d->linkedName.isEmpty()) {
+        d->setLinked(QHotReload::Detail::linkedLibrary(d->linkedName));
+        return d->linked;
+    }
     if (d->library->fileName().isEmpty()) {
         d->setError(QStringLiteral("HotLibrary: no fileName or source is set"));
         return false;
@@ -237,12 +306,17 @@ bool QHotQmlLibrary::load()
 
 bool QHotQmlLibrary::unload()
 {
+    if (d->linked) {
+        d->setLinked(nullptr);
+        return true;
+    }
     return d->library->unload();
 }
 
 bool QHotQmlLibrary::reload()
 {
-    return d->library->reload();
+    // Linked in: there is no other version to take.
+    return d->linkedName.isEmpty() && d->library->reload();
 }
 
 void QHotQmlLibrary::classBegin()

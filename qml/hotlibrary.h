@@ -36,6 +36,14 @@ class QHotQmlLibraryPrivate;
     returns its result as a JavaScript value. A call that cannot be made (not
     loaded, no such function, wrong arguments) throws a JavaScript Error whose
     message names the library and the function; nothing else changes.
+
+    With hot reload off (QHOTRELOAD_ENABLED=OFF) the library is linked into
+    the application, and the same QML runs it: a \l fileName that names a
+    library qhot_link_library() linked in (its \c{QHOT_LIBRARY_FILE_<library>},
+    the bare target name) makes the HotLibrary \l linkedIn: \l loaded and
+    at \l version 1 from the start, \c call() and HotCall calling the
+    linked-in functions, nothing watched, copied or loaded, and never a
+    reload. That takes an application that links QHotReload::Qml.
 */
 class QHOTRELOAD_QML_EXPORT QHotQmlLibrary : public QObject, public QQmlParserStatus
 {
@@ -46,6 +54,7 @@ class QHOTRELOAD_QML_EXPORT QHotQmlLibrary : public QObject, public QQmlParserSt
     Q_PROPERTY(QUrl source READ source WRITE setSource NOTIFY sourceChanged)
     Q_PROPERTY(bool active READ isActive WRITE setActive NOTIFY activeChanged)
     Q_PROPERTY(bool loaded READ isLoaded NOTIFY loadedChanged)
+    Q_PROPERTY(bool linkedIn READ isLinkedIn NOTIFY linkedInChanged)
     Q_PROPERTY(int version READ version NOTIFY versionChanged)
     Q_PROPERTY(QString loadedFileName READ loadedFileName NOTIFY loadedFileNameChanged)
     Q_PROPERTY(bool autoReload READ autoReload WRITE setAutoReload NOTIFY autoReloadChanged)
@@ -57,7 +66,7 @@ public:
     explicit QHotQmlLibrary(QObject *parent = nullptr);
     ~QHotQmlLibrary() override;
 
-    //! The QHotLibrary behind this item (owned by it), for C++ code.
+    //! The QHotLibrary behind this item (owned by it), for C++ code; without a file, and never loaded, while the library is linked in.
     QHotLibrary *library() const;
 
     //! The watched file as QHotLibrary resolved it; empty before one is set.
@@ -78,7 +87,14 @@ public:
     bool isActive() const;
     void setActive(bool active);
 
+    //! Whether the library is loaded: a version is running (or, linkedIn, the linked-in code).
     bool isLoaded() const;
+    /*!
+        True when \l fileName names a library linked into the application
+        (hot reload off) and it is active: its functions are called where
+        they are linked in, and nothing is ever reloaded.
+    */
+    bool isLinkedIn() const;
     //! 1 after the first load, plus one for each new version; 0 before.
     int version() const;
     QString loadedFileName() const;
@@ -102,11 +118,19 @@ public:
     */
     Q_INVOKABLE QVariant call(const QString &name, const QJSValue &arguments = QJSValue());
 
-    //! Loads now (see QHotLibrary::load()). Returns false with errorString() on failure.
+    /*!
+        Calls hot function \a name with \a arguments as call() does, but
+        throws nothing: when the call cannot be made returns an invalid
+        QVariant and sets \a error to the reason (naming the library and the
+        function); \a error is cleared when it was made. What HotCall uses.
+    */
+    QVariant tryCall(const QString &name, const QVariantList &arguments, QString *error);
+
+    //! Loads now (see QHotLibrary::load()); a linked-in library is linked in again. Returns false with errorString() on failure.
     Q_INVOKABLE bool load();
-    //! Unloads and stops watching. Returns false if nothing was loaded.
+    //! Unloads and stops watching (a linked-in library: calls fail until load()). Returns false if nothing was loaded.
     Q_INVOKABLE bool unload();
-    //! Takes the file on disk now as a new version (see QHotLibrary::reload()). Returns false if it cannot be taken.
+    //! Takes the file on disk now as a new version (see QHotLibrary::reload()). Returns false if it cannot be taken, and always when linkedIn.
     Q_INVOKABLE bool reload();
 
     /*!
@@ -134,6 +158,7 @@ Q_SIGNALS:
     void sourceChanged();
     void activeChanged();
     void loadedChanged();
+    void linkedInChanged();
     void versionChanged();
     void loadedFileNameChanged();
     void autoReloadChanged();

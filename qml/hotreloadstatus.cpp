@@ -44,10 +44,14 @@ void QHotQmlReloadStatus::setLibrary(QHotQmlLibrary *library)
     // item's own errors (no file set, a source that is not a local file) count too.
     m_model.setLibrary(library ? library->library() : nullptr);
     if (library) {
+        // Linked in (hot reload off): there is nothing to follow, as with no library.
         m_model.setLibraryFacts([library] {
+            if (library->isLinkedIn())
+                return StatusModel::LibraryFacts();
             return StatusModel::LibraryFacts{true, library->isLoaded(), library->version(), library->fileName(),
                                              library->errorString()};
         });
+        m_library << connect(library, &QHotQmlLibrary::linkedInChanged, this, [this] { m_model.takeLibraryState(); });
     }
     Q_EMIT libraryChanged();
 }

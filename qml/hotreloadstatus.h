@@ -22,7 +22,8 @@
     Non-visual; the QML counterpart of what QHotReloadIndicator shows in a
     widget app. \l state is one of
     \list
-      \li \c Idle: no library set;
+      \li \c Idle: no library set, or one linked in (HotLibrary.linkedIn:
+          hot reload off, nothing to follow);
       \li \c NotLoaded: the library is not loaded (\l details says why);
       \li \c Watching: loaded, waiting for a rebuild;
       \li \c Reloading: a new version passed its checks and is being swapped in;

@@ -170,7 +170,12 @@ const Property *Converter::propertyForAccessor(const QString &function, bool *is
     const Scope *cls = currentClass();
     if (!cls)
         return nullptr;
-    for (const Property &p : m_properties.value(cls->name)) {
+    // Into the hash's own list: value() would hand out a copy (detached by
+    // the loop), and the pointer returned would dangle.
+    const auto properties = m_properties.constFind(cls->name);
+    if (properties == m_properties.cend())
+        return nullptr;
+    for (const Property &p : *properties) {
         if (p.read == function || p.write == function) {
             *isRead = p.read == function;
             return &p;

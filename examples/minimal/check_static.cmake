@@ -6,11 +6,12 @@
 #         -P check_static.cmake
 #
 # Configures the whole tree with -DQHOTRELOAD_ENABLED=OFF (no tests, no
-# benchmarks, no QML module: the QML example needs hot reload), builds every
-# example that builds with hot reload off (a rerun rebuilds only what
-# changed), runs `minimal --demo` and checks what it prints and that the
-# binary does not need the QHotReload runtime library, and runs the flagship's
-# `widgets_example --demo`, which builds from the same code as the hot build.
+# benchmarks), builds every example (a rerun rebuilds only what changed),
+# runs `minimal --demo` and checks what it prints and that the binary does
+# not need the QHotReload runtime library, runs the flagship's
+# `widgets_example --demo`, which builds from the same code as the hot build,
+# and, where QtQuick is there, `qml_example --demo`: the hot build's Main.qml
+# calling the linked-in qml_logic through HotLibrary.
 
 foreach(variable SOURCE_DIR BINARY_DIR)
     if(NOT ${variable})
@@ -24,8 +25,8 @@ set(configure_args -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G Ninja
     -DQHOTRELOAD_BUILD_BENCHMARKS=OFF
     -DQHOTRELOAD_BUILD_EXAMPLES=ON
     -DQHOTRELOAD_BUILD_WIDGETS=ON
-    # Not needed by the examples built here; off keeps the build short.
-    -DQHOTRELOAD_BUILD_QML=OFF
+    # Not needed by the examples; off keeps the build short. The QML module
+    # is on where QtQml is (the default): the QML example needs it.
     -DQHOTRELOAD_BUILD_DESIGNER_PLUGIN=OFF)
 if(CXX_COMPILER)
     list(APPEND configure_args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
@@ -51,6 +52,16 @@ endfunction()
 string(TIMESTAMP started "%s")
 run_step("configure with QHOTRELOAD_ENABLED=OFF" "${CMAKE_COMMAND}" ${configure_args})
 set(examples minimal serialized-state reload-events widgets_example)
+# The QML example is there when the QML module is (QHOTRELOAD_BUILD_QML's
+# default where QtQml is).
+file(STRINGS "${BINARY_DIR}/CMakeCache.txt" qml_module REGEX "^QHOTRELOAD_BUILD_QML:BOOL=ON$")
+if(qml_module)
+    set(qml_example ON)
+    list(APPEND examples qml_example)
+else()
+    set(qml_example OFF)
+    message(STATUS "no QtQml: the QML example is not built (QHOTRELOAD_BUILD_QML is off)")
+endif()
 run_step("build of the examples" "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target ${examples})
 string(TIMESTAMP built "%s")
 math(EXPR build_seconds "${built} - ${started}")
@@ -113,9 +124,37 @@ if(NOT rc EQUAL 0 OR NOT out MATCHES "PASSED: the statically linked scene ran")
     list(APPEND failures "widgets_example --demo exited with ${rc} without PASSED")
 endif()
 
+# The QML example: the hot build's main.cpp and Main.qml; HotLibrary finds
+# the linked-in qml_logic, and neither the library, the builder nor the
+# indicator does anything.
+if(qml_example)
+    set(qml_app "${BINARY_DIR}/examples/qml/qml_example")
+    execute_process(COMMAND "${qml_app}" --demo RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+    message(STATUS "qml_example --demo (static) printed:\n${out}${err}")
+    if(NOT rc EQUAL 0)
+        list(APPEND failures "qml_example --demo exited with ${rc}")
+    endif()
+    foreach(expected
+            "hot reload is off in this build \\(QHOTRELOAD_ENABLED=OFF\\)"
+            "HotLibrary \"qml_logic\": linkedIn true, loaded true, version 1"
+            "scene: \"Hello from logic.cpp; the counter is 0\""
+            "advance\\(\\): counter 2 -> 3"
+            "scene: \"Hello from logic.cpp; the counter is 3\""
+            "QHotLibrary loaded: false; HotBuilder enabled: true, builds: 0, idle: true; indicator visible: false"
+            "PASSED: the statically linked logic answered QML's calls")
+        if(NOT out MATCHES "${expected}")
+            list(APPEND failures "the output of qml_example lacks /${expected}/")
+        endif()
+    endforeach()
+endif()
+
 if(failures)
     string(REPLACE ";" "\n  " failures "${failures}")
     message(FATAL_ERROR "examples_static:\n  ${failures}")
 endif()
+set(qml_passed "")
+if(qml_example)
+    set(qml_passed "; the QML example's HotLibrary calls its linked-in logic")
+endif()
 message(STATUS "PASSED: the examples build with hot reload off; minimal runs its logic once and needs no "
-               "QHotReload runtime; the flagship runs its scene linked in")
+               "QHotReload runtime; the flagship runs its scene linked in${qml_passed}")

@@ -3,9 +3,14 @@
 
 #include "hotlibrary.h"
 #include "livedemo.h"
-#include "reloadwatch.h"
 
 #include <QHotReload/QHotBuilder>
+#include <QHotReload/QHotLibrary>
+#include <QHotReload/QHotManifest> // QHOTRELOAD_ENABLED
+
+#if QHOTRELOAD_ENABLED
+#include "reloadwatch.h"
+#endif
 
 #include <QtQml/QQmlApplicationEngine>
 
@@ -55,10 +60,25 @@ public:
         return true;
     }
 
+    // From the first greeting (counter 0), \a what, three advance()s, the greeting at 3.
+    bool threeSteps(const QString &what)
+    {
+        if (!expectGreeting(greetingLine(QStringLiteral("logic.cpp"), 0)))
+            return false;
+        m_demo.say(what);
+        for (int expected = 1; expected <= 3; ++expected) {
+            if (!advance(expected))
+                return false;
+        }
+        return expectGreeting(greetingLine(QStringLiteral("logic.cpp"), 3));
+    }
+
 private:
     LiveDemo &m_demo;
     QObject *m_root;
 };
+
+#if QHOTRELOAD_ENABLED
 
 bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHotBuilder &builder)
 {
@@ -82,15 +102,7 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHo
     demo.say(QStringLiteral("   hot library: ") + logic->fileName());
     ReloadWatch watch(demo, logic->library());
     Scene scene(demo, root);
-    if (!scene.expectGreeting(greetingLine(QStringLiteral("logic.cpp"), 0)))
-        return false;
-
-    demo.say(QStringLiteral("3. Advance the app's counter (a QML property) with logic::step() of version 1"));
-    for (int expected = 1; expected <= 3; ++expected) {
-        if (!scene.advance(expected))
-            return false;
-    }
-    if (!scene.expectGreeting(greetingLine(QStringLiteral("logic.cpp"), 3)))
+    if (!scene.threeSteps(QStringLiteral("3. Advance the app's counter (a QML property) with logic::step() of version 1")))
         return false;
 
     demo.say(QStringLiteral("4. Edit the build's copy of logic.cpp: a new greeting, and step() adds 10; rebuild"));
@@ -157,6 +169,58 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHo
                      .arg(scene.counter()));
     return true;
 }
+
+#else // QHOTRELOAD_ENABLED
+
+// Built with QHOTRELOAD_ENABLED=OFF: qml_logic is linked in statically, and
+// the same Main.qml, with its HotLibrary, HotCall, HotBuilder and indicator,
+// calls it. Nothing to reload; run the logic and check that nothing else ran.
+QString said(bool value)
+{
+    return value ? QStringLiteral("true") : QStringLiteral("false");
+}
+
+bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHotBuilder &builder)
+{
+    demo.say(QStringLiteral("qml_example: hot reload is off in this build (QHOTRELOAD_ENABLED=OFF): qml_logic is "
+                            "linked in statically and Main.qml calls it through HotLibrary"));
+    // What the window does: build on save on, with the sources main.cpp gave.
+    builder.setEnabled(true);
+    engine.load(mainQml);
+    QObject *root = engine.rootObjects().value(0);
+    auto *logic = root ? root->findChild<QHotQmlLibrary *>(QStringLiteral("logic")) : nullptr;
+    if (!logic)
+        return demo.fail(QStringLiteral("Main.qml did not load (see the messages above)"));
+    demo.say(QStringLiteral("   HotLibrary \"%1\": linkedIn %2, loaded %3, version %4")
+                     .arg(logic->fileName(), said(logic->isLinkedIn()), said(logic->isLoaded()))
+                     .arg(logic->version()));
+    if (!logic->isLinkedIn() || !logic->isLoaded() || logic->version() != 1)
+        return demo.fail(QStringLiteral("the HotLibrary did not find the linked-in qml_logic: ") + logic->errorString());
+
+    Scene scene(demo, root);
+    if (!scene.threeSteps(QStringLiteral("   advance() calls logic::step() through HotLibrary.call()")))
+        return false;
+
+    // Nothing of hot reload ran: no library loaded, no watch, no build, no indicator.
+    const QObject *indicator = root->findChild<QObject *>(QStringLiteral("indicator"));
+    const bool indicatorShown = indicator && indicator->property("visible").toBool();
+    demo.say(QStringLiteral("   QHotLibrary loaded: %1; HotBuilder enabled: %2, builds: %3, idle: %4; "
+                            "indicator visible: %5")
+                     .arg(said(logic->library()->isLoaded()), said(builder.isEnabled()))
+                     .arg(builder.buildCount())
+                     .arg(said(builder.state() == QHotBuilder::Idle), said(indicatorShown)));
+    if (logic->library()->isLoaded() || builder.buildCount() != 0 || builder.state() != QHotBuilder::Idle
+        || !indicator || indicatorShown) {
+        return demo.fail(QStringLiteral("hot reload did something in a build without it"));
+    }
+    demo.say(QStringLiteral("PASSED: the statically linked logic answered QML's calls (counter %1); nothing was "
+                            "loaded, watched or built; rebuild with -DQHOTRELOAD_ENABLED=ON to edit it while "
+                            "the app runs")
+                     .arg(scene.counter()));
+    return true;
+}
+
+#endif // QHOTRELOAD_ENABLED
 
 } // namespace
 

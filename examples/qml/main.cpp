@@ -14,6 +14,7 @@
 #include "livebuild.h"
 
 #include <QHotReload/QHotBuilder>
+#include <QHotReload/QHotManifest> // QHOTRELOAD_ENABLED
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTextStream>
@@ -85,8 +86,14 @@ int main(int argc, char *argv[])
     engine.load(mainQml);
     if (engine.rootObjects().isEmpty())
         return 1;
+#if QHOTRELOAD_ENABLED
     QTextStream(stdout) << "qml_example: edit " << build.sourceFile(QStringLiteral("logic.cpp")) << Qt::endl
                         << "and save: the app runs " << build.commandLine() << Qt::endl
                         << "(the window updates on each reload; close it to quit)" << Qt::endl;
+#else
+    QTextStream(stdout) << "qml_example: hot reload is off in this build (QHOTRELOAD_ENABLED=OFF): "
+                           "qml_logic is linked in (close the window to quit)"
+                        << Qt::endl;
+#endif
     return app.exec();
 }

@@ -91,6 +91,12 @@ struct QHotBuildInfo
     \c{.qhotbuilder-<target>.building}, outlived it) is built at once;
     outOfDate() says why first.
 
+    A builder with nothing to build watches nothing and never builds on its
+    own: without a \l target (QHOT_BUILD_INFO() with hot reload off), or
+    when its target is linked into the application (hot reload off, a QML
+    \c{HotBuilder { target: "logic" }} written for a hot build). build()
+    still runs what it is told, and fails without a target.
+
     Owning thread only.
 */
 class QHOTRELOAD_CORE_EXPORT QHotBuilder : public QObject

@@ -247,4 +247,22 @@ private:
     std::unique_ptr<QHotLibraryPrivate> d_ptr;
 };
 
+namespace QHotReload::Abi {
+struct Manifest;
+}
+
+namespace QHotReload::Detail {
+
+/*!
+    \internal
+    Makes the hot library \a name, linked into the application with hot
+    reload off, known to QML's HotLibrary: \a manifest returns its
+    QHOT_LIBRARY table. Called once per library from the source
+    qhot_link_library() generates for an application that links
+    QHotReload::Qml; the first registration of a name holds. Returns true.
+*/
+QHOTRELOAD_CORE_EXPORT bool registerLinkedLibrary(const char *name, const Abi::Manifest *(*manifest)());
+
+} // namespace QHotReload::Detail
+
 #endif // QHOTRELOAD_QHOTLIBRARY_H

@@ -18,7 +18,7 @@
 //
 // Nothing here needs the QHotReload runtime: a hot library includes this
 // header and links QtCore only. With QHOTRELOAD_STATIC defined (hot reload
-// switched off at configure time) QHOT_LIBRARY expands to nothing.
+// switched off at configure time) QHOT_LIBRARY exports nothing: see there.
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QMetaType>
@@ -391,10 +391,44 @@ QMetaObject::Connection connect(const Sender *sender, Signal signal, Functor &&f
     ::QHotReload::detail::appendField(s, #field, ::QHotReload::detail::typeName<decltype(Self::field)>(), \
                                       offsetof(Self, field));
 
+// The manifest's body: the function named \a symbol returns the versioned
+// manifest of the functions listed.
+#define QHOT_DETAIL_MANIFEST_FUNCTION(symbol, ...)                                                \
+    const ::QHotReload::Abi::Manifest *symbol()                                                   \
+    {                                                                                             \
+        static const ::QHotReload::Abi::FunctionInfo functions[] = {                              \
+            QHOT_DETAIL_FOR_EACH(QHOT_DETAIL_MANIFEST_ENTRY, __VA_ARGS__)};                       \
+        static const ::QHotReload::Abi::Manifest manifest = {                                     \
+            ::QHotReload::Abi::ManifestMagic,                                                     \
+            ::QHotReload::Abi::ManifestVersion,                                                   \
+            quint32(sizeof(::QHotReload::Abi::Manifest)),                                         \
+            quint32(sizeof(functions) / sizeof(functions[0])),                                    \
+            functions,                                                                            \
+            ::QHotReload::detail::compilerId(),                                                   \
+            ::QHotReload::detail::StateHooks<>::save,                                             \
+            ::QHotReload::detail::StateHooks<>::restore,                                          \
+            &::QHotReload::detail::VersionRoot<>::object};                                        \
+        return &manifest;                                                                         \
+    }                                                                                             \
+    static_assert(true, "")
+#define QHOT_DETAIL_CAT_(a, b) a##b
+#define QHOT_DETAIL_CAT(a, b) QHOT_DETAIL_CAT_(a, b)
+
 #if defined(QHOTRELOAD_STATIC)
 #  define QHOTRELOAD_ENABLED 0
-#  define QHOT_LIBRARY(...) static_assert(true, "")
 #  define QHOT_LIBRARY_STATE(save, restore) static_assert(true, "")
+#  if defined(QHOTRELOAD_LIBRARY_ID)
+// Hot reload is off and qhot_add_library() named the library: the same
+// manifest under a name of its own (qhotreload_linked_manifest_<target>), not
+// exported. Only an application that links QHotReload::Qml refers to it (a
+// source qhot_link_library() adds), so that QML's HotLibrary finds the linked-in
+// functions by name; a C++ application calls them directly and never reads it.
+#    define QHOT_LIBRARY(...)                                                                     \
+      extern "C" QHOT_DETAIL_MANIFEST_FUNCTION(                                                   \
+          QHOT_DETAIL_CAT(qhotreload_linked_manifest_, QHOTRELOAD_LIBRARY_ID), __VA_ARGS__)
+#  else
+#    define QHOT_LIBRARY(...) static_assert(true, "")
+#  endif
 #else
 /*!
     Declares the library's state hooks: before a swap the running version's
@@ -413,26 +447,13 @@ QMetaObject::Connection connect(const Sender *sender, Signal signal, Functor &&f
 /*!
     Lists a hot library's functions (qualified names, any namespace) and
     defines the manifest the application checks at each load. Use it once per
-    library, in one .cpp file, at global scope. Up to 32 functions.
+    library, in one .cpp file, at global scope. Up to 32 functions. With hot
+    reload off (QHOTRELOAD_STATIC) the library is linked in and nothing is
+    exported; a QML application still reaches the listed functions by name
+    through HotLibrary.
 */
 #  define QHOT_LIBRARY(...)                                                                       \
-    extern "C" Q_DECL_EXPORT const ::QHotReload::Abi::Manifest *qhotreload_manifest_v1()          \
-    {                                                                                             \
-        static const ::QHotReload::Abi::FunctionInfo functions[] = {                              \
-            QHOT_DETAIL_FOR_EACH(QHOT_DETAIL_MANIFEST_ENTRY, __VA_ARGS__)};                       \
-        static const ::QHotReload::Abi::Manifest manifest = {                                     \
-            ::QHotReload::Abi::ManifestMagic,                                                     \
-            ::QHotReload::Abi::ManifestVersion,                                                   \
-            quint32(sizeof(::QHotReload::Abi::Manifest)),                                         \
-            quint32(sizeof(functions) / sizeof(functions[0])),                                    \
-            functions,                                                                            \
-            ::QHotReload::detail::compilerId(),                                                   \
-            ::QHotReload::detail::StateHooks<>::save,                                             \
-            ::QHotReload::detail::StateHooks<>::restore,                                          \
-            &::QHotReload::detail::VersionRoot<>::object};                                        \
-        return &manifest;                                                                         \
-    }                                                                                             \
-    static_assert(true, "")
+    extern "C" Q_DECL_EXPORT QHOT_DETAIL_MANIFEST_FUNCTION(qhotreload_manifest_v1, __VA_ARGS__)
 #endif
 
 /*!

@@ -2,6 +2,7 @@
 #include "qhotlibrary_p.h"
 
 #include "crashguard_p.h"
+#include "linkedlibraries_p.h"
 #include "logging_p.h"
 #include "metatypes_p.h"
 #include "ownership_p.h"
@@ -520,49 +521,12 @@ QVariant QHotLibrary::call(const QString &name, const QVariantList &arguments)
     const Abi::FunctionInfo *f = findFunction(*d->current.manifest, name);
     if (!f)
         return fail(d->describe(QStringLiteral("has no hot function '%1'").arg(name)));
-    const QString fn = QString::fromUtf8(f->name);
-    const qsizetype expected = qsizetype(f->typeCount) - 1;
-    if (arguments.size() != expected) {
-        return fail(QStringLiteral("'%1' takes %2 argument(s), %3 given").arg(fn).arg(expected).arg(arguments.size()));
-    }
-    const auto typeName = [](const Abi::TypeInfo &t) { return QString::fromUtf8(t.name, t.nameLength); };
-    QVariantList converted;
-    converted.reserve(expected);
-    for (qsizetype i = 0; i < expected; ++i) {
-        const Abi::TypeInfo &type = f->types[i + 1];
-        if (type.metaTypeId == 0) {
-            return fail(QStringLiteral("argument %1 of '%2' is of type '%3', which call() cannot pass "
-                                       "(only built-in QMetaTypes)")
-                                .arg(i + 1).arg(fn, typeName(type)));
-        }
-        QVariant value = arguments.at(i);
-        const QMetaType wanted(int(type.metaTypeId));
-        if (value.metaType() != wanted && !value.convert(wanted)) {
-            return fail(QStringLiteral("argument %1 of '%2' must be %3; the %4 given cannot be converted")
-                                .arg(i + 1)
-                                .arg(fn, QString::fromLatin1(wanted.name()),
-                                     QString::fromLatin1(arguments.at(i).metaType().name()
-                                                                 ? arguments.at(i).metaType().name()
-                                                                 : "invalid value")));
-        }
-        converted.append(value);
-    }
-    const Abi::TypeInfo &returnType = f->types[0];
-    if (returnType.metaTypeId == 0) {
-        return fail(QStringLiteral("'%1' returns '%2', which call() cannot pass (only built-in QMetaTypes)")
-                            .arg(fn, typeName(returnType)));
-    }
-    const bool isVoid = returnType.metaTypeId == QMetaType::Void;
-    QVariant result = isVoid ? QVariant() : QVariant(QMetaType(int(returnType.metaTypeId)));
-    std::vector<void *> pointers;
-    pointers.reserve(size_t(expected));
-    for (QVariant &value : converted)
-        pointers.push_back(value.data());
-
     ++d->directCalls;
     const auto done = qScopeGuard([d] { --d->directCalls; });
-    if (!f->invoke(isVoid ? nullptr : result.data(), pointers.data()))
-        return fail(QStringLiteral("'%1' cannot be called through call()").arg(fn));
+    QString why;
+    QVariant result = QHotReload::Detail::callListed(*f, arguments, &why);
+    if (!why.isEmpty())
+        return fail(why);
     d->setError(QString());
     QHotReload::detail::takeOwnership(result);
     return result;

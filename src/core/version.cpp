@@ -143,6 +143,9 @@ QString platformLibraryName(const QString &name)
 
 QString locateLibrary(const QString &name)
 {
+    // No name is no file, not "lib.so" in the working directory.
+    if (name.isEmpty())
+        return {};
     const QString file = platformLibraryName(name);
     if (QDir::isAbsolutePath(file))
         return QDir::cleanPath(file);

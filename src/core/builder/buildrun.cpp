@@ -47,7 +47,7 @@ QString QHotBuilderPrivate::markerPath() const
 
 void QHotBuilderPrivate::checkOutOfDate()
 {
-    if (!enabled || !checkPending || state == QHotBuilder::Building || process)
+    if (!enabled || !checkPending || state == QHotBuilder::Building || process || nothingToBuild())
         return;
     QString reason;
     const QString marker = markerPath();

@@ -94,6 +94,8 @@ void QHotBuilder::setTarget(const QString &target)
         return;
     d->target = target;
     d->forgetDependencies();
+    if (d->enabled)
+        d->updateWatches();
     Q_EMIT buildInfoChanged();
 }
 

@@ -32,6 +32,8 @@ class QHotBuilderPrivate
 public:
     explicit QHotBuilderPrivate(QHotBuilder *q);
 
+    bool nothingToBuild() const;
+
     void rewatch();
     void updateWatches();
     void rearm(const QString &path);

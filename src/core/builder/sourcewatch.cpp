@@ -3,6 +3,7 @@
 // notification is a real save, and learning the headers the objects include.
 #include "qhotbuilder_p.h"
 
+#include "linkedlibraries_p.h"
 #include "logging_p.h"
 
 #include <QtCore/QCryptographicHash>
@@ -58,12 +59,24 @@ void QHotBuilderPrivate::rewatch()
 // Watches sources and dependencies, adding and dropping only what changed: a
 // file watched already keeps the content last seen, so a save made while the
 // set changes is not taken for the state before it.
+// No target (QHOT_BUILD_INFO() with hot reload off), or one linked into
+// this application (hot reload off, QML's HotBuilder { target: … }): a save
+// could only start a build that fails or one whose output nothing loads.
+bool QHotBuilderPrivate::nothingToBuild() const
+{
+    return target.isEmpty() || QHotReload::Detail::linkedLibrary(target);
+}
+
 void QHotBuilderPrivate::updateWatches()
 {
-    QStringList wanted = sources;
-    for (const QString &file : std::as_const(dependencies)) {
-        if (!sources.contains(file))
-            wanted.append(file);
+    // Nothing to build: nothing wanted, so every watch and digest is dropped below.
+    QStringList wanted;
+    if (!nothingToBuild()) {
+        wanted = sources;
+        for (const QString &file : std::as_const(dependencies)) {
+            if (!sources.contains(file))
+                wanted.append(file);
+        }
     }
     const QSet<QString> wantedSet(wanted.cbegin(), wanted.cend());
 
@@ -114,7 +127,7 @@ void QHotBuilderPrivate::rearm(const QString &path)
 
 void QHotBuilderPrivate::scanDependencies()
 {
-    if (!enabled || target.isEmpty() || buildDir.isEmpty())
+    if (!enabled || nothingToBuild() || buildDir.isEmpty())
         return;
     if (scan) {
         rescan = true; // the running scan may have read the build tree too early
