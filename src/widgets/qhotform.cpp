@@ -163,8 +163,9 @@ void QHotFormPrivate::check()
     if (look.exists && !look.writerAtIt && !look.known) {
         ui = checkUi(bytes);
         look.takeable = ui.state == UiCheck::Complete;
-        look.incomplete = ui.state == UiCheck::CutShort;
-        look.empty = bytes.isEmpty();
+        // An empty form is a save on its way, as a cut-short one: the same
+        // settle time (not the long one a linker's empty output gets).
+        look.incomplete = ui.state == UiCheck::CutShort || bytes.isEmpty();
         if (!look.takeable) {
             look.reason = describe(QStringLiteral("is not a complete .ui file: %1").arg(ui.reason));
             qCDebug(lcForm).noquote() << look.reason << "- looking again";
