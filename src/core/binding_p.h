@@ -78,8 +78,10 @@ public:
     //! Removes \a table (a module destroyed before the library).
     void leave(ModuleTable *table);
 
-private:
+    //! Opens \a table's straight call path to calls on \a owner, or closes it (nullptr).
     static void setOwner(const ModuleTable &table, Qt::HANDLE owner);
+
+private:
     static void point(const std::vector<Binding> &bindings);
 
     QHotLibrary *m_library;

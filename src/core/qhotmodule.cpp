@@ -116,8 +116,7 @@ QHotModule::~QHotModule()
 
 void QHotModule::setOwner(Qt::HANDLE owner)
 {
-    for (Slot *slot : std::as_const(d->table.slots))
-        slot->owner->store(owner, std::memory_order_relaxed);
+    FunctionTables::setOwner(d->table, owner);
 }
 
 int QHotModule::depth() const
