@@ -39,6 +39,8 @@
 
 include_guard(GLOBAL)
 
+include(CheckLinkerFlag)
+
 # The rule: hot except in Release. A single-config generator applies it to
 # CMAKE_BUILD_TYPE once; a multi-config one (Ninja Multi-Config, Visual
 # Studio, Xcode) cannot, so there the default is PER_CONFIG and the rule is
@@ -90,6 +92,7 @@ function(qhot_add_library target)
         VISIBILITY_INLINES_HIDDEN ON
         QHOT_HOT_LIBRARY ON)
     target_link_libraries(${target} PRIVATE QHotReload::Headers)
+    _qhot_bind_locally(${target})
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
         # Without it g++ marks inline statics STB_GNU_UNIQUE and the library can
         # never be unloaded: the next version would bind to the old one's data.
@@ -170,6 +173,27 @@ function(qhot_link_library host library)
 #define QHOT_CMAKE_COMMAND \"${CMAKE_COMMAND}\"
 #endif
 ")
+endfunction()
+
+# _qhot_bind_locally(<target>)
+# Links the shared library <target> so that what it refers to of its own binds
+# to itself when it is linked (-Bsymbolic), never at load time to another
+# loaded object that exports the same name: a copy of the same library that
+# the application linked or loaded globally would otherwise run instead of
+# the version just loaded. -Bsymbolic rather than -Bsymbolic-functions: data
+# is bound locally too (an exported global of the new version must be its
+# own, not the old copy's); its hazard, an executable that links the library
+# and copies its data by a copy relocation, cannot arise for a library that
+# is loaded only by QHotLibrary. ELF only: a Mach-O image binds to itself by
+# its two-level namespace, a DLL always does.
+function(_qhot_bind_locally target)
+    if(NOT CMAKE_EXECUTABLE_FORMAT STREQUAL "ELF")
+        return()
+    endif()
+    check_linker_flag(CXX "LINKER:-Bsymbolic" QHOTRELOAD_LINKER_HAS_BSYMBOLIC)
+    if(QHOTRELOAD_LINKER_HAS_BSYMBOLIC)
+        target_link_options(${target} PRIVATE "LINKER:-Bsymbolic")
+    endif()
 endfunction()
 
 # _qhot_build_info_dir(<host> <out-var>)

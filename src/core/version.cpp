@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "version_p.h"
 
+#include "binding_p.h"
 #include "logging_p.h"
 #include "metatypes_p.h"
 
@@ -72,6 +73,12 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     const QString bindError = bindFunctions(manifest, source.slots, &bindings);
     if (!bindError.isEmpty())
         return refuse(bindError);
+    // Names that are exported may have been bound to another loaded copy:
+    // the swap would be reported and the old code would run on.
+    const QString placeError =
+            checkBoundIntoCopy(manifest, reinterpret_cast<const void *>(library->resolve(QHOTRELOAD_MANIFEST_SYMBOL)));
+    if (!placeError.isEmpty())
+        return refuse(placeError);
     qCDebug(lcLoader).noquote() << "loaded" << copyPath;
 
     LoadedVersion version;
