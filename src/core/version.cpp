@@ -10,6 +10,9 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 
+#include <cerrno>
+#include <cstring>
+
 #if defined(Q_OS_UNIX)
 #include <dlfcn.h>
 #elif defined(Q_OS_WIN)
@@ -19,7 +22,7 @@
 namespace QHotReload::Internal {
 
 LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource &source, QString *error,
-                          bool *notCopied)
+                          bool *notCopied, bool *outside)
 {
     const auto cannotCopy = [&](const QString &why) {
         *error = QStringLiteral("cannot be copied: ") + why;
@@ -52,6 +55,8 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     library->setLoadHints(QLibrary::ResolveAllSymbolsHint);
     if (!library->load()) {
         *error = QStringLiteral("cannot be loaded: ") + library->errorString();
+        if (outside)
+            *outside = loadFailedOutsideTheBytes(library->errorString(), copyPath);
         QFile::remove(copyPath);
         return {};
     }
@@ -132,6 +137,38 @@ void Retirement::retire(LoadedVersion &version, const QString &libraryPath)
     }
     QFile::remove(version.copyPath);
     version = {};
+}
+
+bool loadFailedOutsideTheBytes(const QString &message, const QString &copyPath)
+{
+#if defined(Q_OS_WIN)
+    // The copy is there (written a moment ago): a module not found is one it
+    // needs. The system's text is the one QLibrary put in the message.
+    Q_UNUSED(copyPath);
+    return message.contains(qt_error_string(ERROR_MOD_NOT_FOUND))
+            || message.contains(qt_error_string(ERROR_ACCESS_DENIED));
+#else
+#if defined(Q_OS_DARWIN)
+    if (message.contains(QLatin1String("Library not loaded"))) // dyld's words, never translated
+        return true;
+#endif
+    // The loader names the object at fault. After QLibrary's own mention of
+    // the copy, a message that does not name it again blames another object
+    // (a dependency missing, unreadable, cut short, or lacking a symbol):
+    // that can change while these bytes stay the same. One that names the
+    // copy blames its bytes (a symbol it needs that nothing defines) — unless
+    // the copy itself could not be found or opened, which is not its bytes'
+    // fault either. The loader's words may be translated; file names and the
+    // system's error texts (the same strerror() it used) are matched instead.
+    const qsizetype qtMention = message.indexOf(copyPath);
+    const QStringView loaderText =
+            qtMention < 0 ? QStringView(message) : QStringView(message).sliced(qtMention + copyPath.size());
+    if (!loaderText.contains(copyPath))
+        return true;
+    const auto systemText = [](int code) { return QString::fromLocal8Bit(std::strerror(code)); };
+    return loaderText.contains(systemText(ENOENT)) || loaderText.contains(systemText(EACCES))
+            || loaderText.contains(systemText(EPERM));
+#endif
 }
 
 QString platformLibraryName(const QString &name)

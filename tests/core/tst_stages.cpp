@@ -53,6 +53,7 @@ const char *kindName(Step::Kind kind)
     case Step::LookIn: return "LookIn";
     case Step::Take: return "Take";
     case Step::Refuse: return "Refuse";
+    case Step::Keep: return "Keep";
     }
     return "?";
 }
@@ -94,6 +95,8 @@ private Q_SLOTS:
     void changedBytesForgetTheCandidate();
     void copyFailuresBackOff();
     void resetForgetsCopyFailures();
+    void besideChangesWakeOnlyAnOutsideRefusal();
+    void outsideRefusalsBackOff();
     // Readiness on bytes in memory.
     void wholeLibraryIsReady();
     void everyCutIsNotReady();
@@ -347,6 +350,46 @@ void tst_Stages::resetForgetsCopyFailures()
     const Step step = settle.copyFailed("v2", &first);
     QVERIFY(first);
     QCOMPARE(step.delayMs, Settle::FirstCopyRetryMs);
+}
+
+void tst_Stages::besideChangesWakeOnlyAnOutsideRefusal()
+{
+    FakeClock clock;
+    Settle settle(clock.clock(), QuietMs, EmptyMs);
+    settle.setKernel(true);
+    // A busy build directory: nothing waits on it, no look (and a look
+    // planned for the file itself stays planned).
+    QCOMPARE_STEP(settle.changed(Change::Beside), Step::Keep);
+    // Bytes refused for a cause outside them: a change beside the file
+    // plans a look, a little later, so a burst of changes makes one.
+    QVERIFY2(!settle.refusedOutside("v2"), "the first refusal of these bytes is the one to report");
+    Step step = settle.changed(Change::Beside);
+    QCOMPARE_STEP(step, Step::LookIn);
+    QCOMPARE(step.delayMs, Settle::FirstOutsideRetryMs);
+    // Taken (or refused for good): the directory is left alone again.
+    settle.retryDone();
+    QCOMPARE_STEP(settle.changed(Change::Beside), Step::Keep);
+    settle.refusedOutside("v2");
+    settle.reset();
+    QCOMPARE_STEP(settle.changed(Change::Beside), Step::Keep);
+}
+
+void tst_Stages::outsideRefusalsBackOff()
+{
+    FakeClock clock;
+    Settle settle(clock.clock(), QuietMs, EmptyMs);
+    settle.refusedOutside("v2");
+    int previous = Settle::FirstOutsideRetryMs;
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(settle.refusedOutside("v2"));
+        const Step step = settle.changed(Change::Beside);
+        QCOMPARE(step.delayMs, qMin(Settle::MaxOutsideRetryMs, previous * 2));
+        previous = step.delayMs;
+    }
+    QCOMPARE(previous, Settle::MaxOutsideRetryMs);
+    // Other bytes start over.
+    QVERIFY(!settle.refusedOutside("v3"));
+    QCOMPARE(settle.changed(Change::Beside).delayMs, Settle::FirstOutsideRetryMs);
 }
 
 void tst_Stages::wholeLibraryIsReady()
