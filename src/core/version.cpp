@@ -4,6 +4,7 @@
 #include "binding_p.h"
 #include "logging_p.h"
 #include "metatypes_p.h"
+#include "pins_p.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
@@ -130,11 +131,8 @@ void Retirement::retire(LoadedVersion &version, const QString &libraryPath)
     }
     if (version.library->isLoaded() && !version.library->unload())
         qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
-    if (isMapped(version.copyPath)) {
-        qCWarning(lcLoader).noquote()
-                << version.copyPath << "is still mapped after unloading; the next version may share its"
-                << "statics. Build the library with qhot_add_library() (it passes -fno-gnu-unique).";
-    }
+    if (isMapped(version.copyPath))
+        qCWarning(lcLoader).noquote() << stillMappedWarning(version.copyPath); // names the cause
     QFile::remove(version.copyPath);
     version = {};
 }

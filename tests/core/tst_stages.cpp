@@ -2,7 +2,9 @@
 // The pure stages of the reload path, alone: Settle (when to look at the file
 // again, when what was seen is final) with a clock that moves only when told,
 // and the readiness judgement on bytes in memory, cut and spoiled the way a
-// writer half-way through leaves them. No file is watched, no timer runs.
+// writer half-way through leaves them; what in a library's symbols keeps it
+// mapped (pins). No file is watched, no timer runs.
+#include "pins_p.h"
 #include "readiness_p.h"
 #include "settle_p.h"
 
@@ -58,9 +60,9 @@ const char *kindName(Step::Kind kind)
     return "?";
 }
 
-QByteArray readFixture()
+QByteArray readFixture(const char *path = QHOT_TEST_LIBRARY)
 {
-    QFile file(QStringLiteral(QHOT_TEST_LIBRARY));
+    QFile file(QString::fromLocal8Bit(path));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();
@@ -104,6 +106,9 @@ private Q_SLOTS:
     void zerosWhereTheLinkerHasNotWritten();
     void notALibraryIsInvalid_data();
     void notALibraryIsInvalid();
+    // What keeps a library mapped, from its dynamic symbols (src/core/pins.cpp).
+    void pinsAreReadFromTheSymbols();
+    void pinsOfCutBytesAreNone();
 };
 
 void tst_Stages::kernelWaitsForTheClose()
@@ -477,6 +482,43 @@ void tst_Stages::notALibraryIsInvalid()
     QVERIFY2(readiness.state == Readiness::Invalid,
              qPrintable(readiness.state == Readiness::Ready ? QStringLiteral("ready") : readiness.reason));
     QVERIFY2(readiness.reason.contains(says), qPrintable(readiness.reason));
+}
+
+void tst_Stages::pinsAreReadFromTheSymbols()
+{
+#if !defined(Q_OS_LINUX)
+    QSKIP("ELF libraries");
+#else
+    const QByteArray plain = readFixture();
+    QVERIFY(!plain.isEmpty());
+    const Pins none = pinsOf(plain);
+    QVERIFY(!none.threadLocalDestructors);
+    QVERIFY(!none.gnuUnique);
+
+    const QByteArray tls = readFixture(QHOT_TEST_TLS_LIBRARY);
+    QVERIFY(!tls.isEmpty());
+    const Pins threadLocal = pinsOf(tls);
+    QVERIFY(threadLocal.threadLocalDestructors);
+    QVERIFY(!threadLocal.gnuUnique); // built with -fno-gnu-unique
+#if defined(QHOT_TEST_UNIQUE_LIBRARY)
+    const QByteArray unique = readFixture(QHOT_TEST_UNIQUE_LIBRARY);
+    QVERIFY(!unique.isEmpty());
+    QVERIFY(pinsOf(unique).gnuUnique);
+    QVERIFY(!pinsOf(unique).threadLocalDestructors);
+#endif
+#endif
+}
+
+void tst_Stages::pinsOfCutBytesAreNone()
+{
+    // Read from a copy that may be damaged: never past the end.
+    const QByteArray tls = readFixture(QHOT_TEST_TLS_LIBRARY);
+    QVERIFY(!tls.isEmpty());
+    for (qsizetype cut = 0; cut < tls.size(); cut += qMax<qsizetype>(1, tls.size() / 997)) {
+        const QByteArray head = tls.left(cut); // a fresh buffer: ASan sees a read past it
+        const Pins pins = pinsOf(head);
+        Q_UNUSED(pins);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Stages)
