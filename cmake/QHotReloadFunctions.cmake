@@ -5,9 +5,11 @@
 #       Adds a library meant to be hot reloaded. With QHOTRELOAD_ENABLED (the
 #       default except for Release builds) it is a shared library built with
 #       -fno-gnu-unique on GCC (otherwise inline function-local statics become
-#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library) and
-#       hidden visibility. With QHOTRELOAD_ENABLED off it is a plain static
-#       library and QHOTRELOAD_STATIC is defined for it and its users, which
+#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library),
+#       hidden visibility, and on ELF platforms linked with -Bsymbolic (a new
+#       version binds to itself, never to another loaded copy). With
+#       QHOTRELOAD_ENABLED off it is a plain static library and
+#       QHOTRELOAD_STATIC is defined for it and its users, which
 #       turns QHOT_LIBRARY into nothing and the QHOT_MODULE callables into the
 #       plain functions. QHOTRELOAD_ENABLED=PER_CONFIG (the default with a
 #       multi-config generator) applies "hot except in Release" per
