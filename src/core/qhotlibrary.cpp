@@ -174,7 +174,7 @@ void QHotLibraryPrivate::judge(const Snapshot &snapshot)
 
 // Bytes refused for what they are (not a library, a changed signature) stay
 // refused until they change. Bytes refused for a cause outside them (a
-// dependency missing, a permission) are tried again when that cause may have
+// dependency missing or unreadable) are tried again when that cause may have
 // gone: at a change in the library's directory, or reload(). Such a refusal is
 // reported once, not again at each attempt that meets the same cause.
 void QHotLibraryPrivate::refuse(const QByteArray &identity, const QString &reason, bool outside)

@@ -22,7 +22,9 @@ namespace QHotReload::Internal {
     a file is looked at once per completion and the look is final. Elsewhere
     a complete-looking file is taken once it has kept the same bytes, with no
     change event, for the quiet period; a file that cannot be taken is
-    reported once it has stayed the same for its settle time.
+    reported once it has stayed the same for its settle time. Bytes refused
+    for a cause outside them are looked at again after a change beside the
+    file (in its directory), backing off while they keep being refused.
 */
 class Settle
 {
@@ -92,7 +94,7 @@ public:
     //! for the first failure of these bytes (the one to report).
     Step copyFailed(const QByteArray &identity, bool *first);
     //! Bytes \a identity were refused for a cause outside them (a dependency
-    //! missing, a permission): a change beside the file (Beside) plans a look
+    //! missing or unreadable): a change beside the file (Beside) plans a look
     //! from now on, the sooner the fewer times these bytes were refused so.
     //! Returns true when these bytes were refused so before.
     bool refusedOutside(const QByteArray &identity);
