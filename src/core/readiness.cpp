@@ -61,6 +61,9 @@ QString elfMachineName(int machine)
 
 Readiness checkElf(QByteArrayView bytes)
 {
+    // The magic is 4 bytes; class and byte order follow it.
+    if (bytes.size() < 6)
+        return incomplete(QStringLiteral("has %1 bytes, fewer than an ELF header").arg(bytes.size()));
     const auto cls = quint8(bytes[4]);
     const auto data = quint8(bytes[5]);
     if (cls != 1 && cls != 2)
