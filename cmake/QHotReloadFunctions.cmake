@@ -5,9 +5,11 @@
 #       Adds a library meant to be hot reloaded. With QHOTRELOAD_ENABLED (the
 #       default except for Release builds) it is a shared library built with
 #       -fno-gnu-unique on GCC (otherwise inline function-local statics become
-#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library) and
-#       hidden visibility. With QHOTRELOAD_ENABLED off it is a plain static
-#       library and QHOTRELOAD_STATIC is defined for it and its users, which
+#       STB_GNU_UNIQUE symbols and dlclose() never unloads the library),
+#       hidden visibility, and on ELF platforms linked with -Bsymbolic (a new
+#       version binds to itself, never to another loaded copy). With
+#       QHOTRELOAD_ENABLED off it is a plain static library and
+#       QHOTRELOAD_STATIC is defined for it and its users, which
 #       turns QHOT_LIBRARY into nothing and the QHOT_MODULE callables into the
 #       plain functions. QHOTRELOAD_ENABLED=PER_CONFIG (the default with a
 #       multi-config generator) applies "hot except in Release" per
@@ -40,6 +42,8 @@
 #       library, not the host.
 
 include_guard(GLOBAL)
+
+include(CheckLinkerFlag)
 
 # The rule: hot except in Release. A single-config generator applies it to
 # CMAKE_BUILD_TYPE once; a multi-config one (Ninja Multi-Config, Visual
@@ -96,6 +100,7 @@ function(qhot_add_library target)
         VISIBILITY_INLINES_HIDDEN ON
         QHOT_HOT_LIBRARY ON)
     target_link_libraries(${target} PRIVATE QHotReload::Headers)
+    _qhot_bind_locally(${target})
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
         # Without it g++ marks inline statics STB_GNU_UNIQUE and the library can
         # never be unloaded: the next version would bind to the old one's data.
@@ -216,6 +221,27 @@ namespace {
     target_sources(${host} PRIVATE "${source}")
     set_source_files_properties("${source}" TARGET_DIRECTORY ${host} PROPERTIES
         GENERATED ON SKIP_AUTOGEN ON)
+endfunction()
+
+# _qhot_bind_locally(<target>)
+# Links the shared library <target> so that what it refers to of its own binds
+# to itself when it is linked (-Bsymbolic), never at load time to another
+# loaded object that exports the same name: a copy of the same library that
+# the application linked or loaded globally would otherwise run instead of
+# the version just loaded. -Bsymbolic rather than -Bsymbolic-functions: data
+# is bound locally too (an exported global of the new version must be its
+# own, not the old copy's); its hazard, an executable that links the library
+# and copies its data by a copy relocation, cannot arise for a library that
+# is loaded only by QHotLibrary. ELF only: a Mach-O image binds to itself by
+# its two-level namespace, a DLL always does.
+function(_qhot_bind_locally target)
+    if(NOT CMAKE_EXECUTABLE_FORMAT STREQUAL "ELF")
+        return()
+    endif()
+    check_linker_flag(CXX "LINKER:-Bsymbolic" QHOTRELOAD_LINKER_HAS_BSYMBOLIC)
+    if(QHOTRELOAD_LINKER_HAS_BSYMBOLIC)
+        target_link_options(${target} PRIVATE "LINKER:-Bsymbolic")
+    endif()
 endfunction()
 
 # _qhot_build_info_dir(<host> <out-var>)

@@ -97,6 +97,8 @@ void QHotLibraryPrivate::onFileChanged(FileWatcher::Change change)
 // watcher. A look planned sooner is kept.
 void QHotLibraryPrivate::follow(const Settle::Step &step)
 {
+    if (step.kind == Settle::Step::Keep)
+        return;
     if (step.kind == Settle::Step::Wait) {
         checkTimer->stop();
         return;
@@ -132,8 +134,7 @@ void QHotLibraryPrivate::check()
         judge(snapshot);
         return;
     case Settle::Step::Refuse:
-        rejectedIdentity = id;
-        reportFailure(step.reason);
+        refuse(id, step.reason, false);
         return;
     case Settle::Step::LookIn:
         if (look.writerAtIt)
@@ -142,6 +143,7 @@ void QHotLibraryPrivate::check()
             qCDebug(lcWatcher).noquote() << look.reason << "- looking again";
         break;
     case Settle::Step::Wait:
+    case Settle::Step::Keep:
         break;
     }
     follow(step);
@@ -151,12 +153,15 @@ void QHotLibraryPrivate::check()
 void QHotLibraryPrivate::judge(const Snapshot &snapshot)
 {
     QString reason;
+    bool outside = false;
     if (!snapshot.isTakeable()) {
+        // Refused for good; an unreadable or unsafe file's identity is its
+        // size and time, which a fix of its permissions changes: looked at anew.
         reason = describe(snapshot.reason());
     } else {
         const bool first = !current;
         bool notCopied = false;
-        if (take(snapshot, &reason, &notCopied)) {
+        if (take(snapshot, &reason, &notCopied, Origin::File, &outside)) {
             if (first)
                 announceFirstVersion(); // load() had failed: the file came good since
             return;
@@ -166,7 +171,31 @@ void QHotLibraryPrivate::judge(const Snapshot &snapshot)
             return;
         }
     }
-    rejectedIdentity = snapshot.identity;
+    refuse(snapshot.identity, reason, outside);
+}
+
+// Bytes refused for what they are (not a library, a changed signature) stay
+// refused until they change. Bytes refused for a cause outside them (a
+// dependency missing or unreadable) are tried again when that cause may have
+// gone: at a change in the library's directory, or reload(). Such a refusal is
+// reported once, not again at each attempt that meets the same cause.
+void QHotLibraryPrivate::refuse(const QByteArray &identity, const QString &reason, bool outside)
+{
+    if (!outside) {
+        settle.retryDone();
+        retryReason.clear();
+        rejectedIdentity = identity;
+        reportFailure(reason);
+        return;
+    }
+    const bool again = settle.refusedOutside(identity) && reason == retryReason;
+    retryReason = reason;
+    if (again) {
+        qCDebug(lcLoader).noquote() << reason << "- still; tried again when its directory changes";
+        return;
+    }
+    qCInfo(lcLoader).noquote() << "the cause is outside the library's bytes; they are tried again when its "
+                                  "directory changes, or on reload()";
     reportFailure(reason);
 }
 
@@ -185,10 +214,17 @@ bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
         return false;
     }
     bool notCopied = false;
-    if (take(snapshot, reason, &notCopied))
+    bool outside = false;
+    if (take(snapshot, reason, &notCopied, Origin::File, &outside))
         return true;
     if (notCopied)
         copyFailed(snapshot.identity, *reason, false); // the caller reports it
+    // The caller reports it; what a change beside the file may cure is
+    // looked at again then (the first version too: load() keeps watching).
+    if (outside) {
+        settle.refusedOutside(snapshot.identity);
+        retryReason = *reason;
+    }
     return false;
 }
 
@@ -213,7 +249,8 @@ void QHotLibraryPrivate::copyFailed(const QByteArray &identity, const QString &r
 // Loads \a snapshot's bytes as a new version. The first version starts at
 // once; a later one waits as the pending version until nothing holds the
 // swap back (a newer one replaces it meanwhile).
-bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied, Origin origin)
+bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied, Origin origin,
+                              bool *outside)
 {
     VersionSource source;
     source.filePath = filePath;
@@ -223,11 +260,13 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *n
     source.requiredSymbols = requiredSymbols;
     source.slots = tables->allSlots();
     QString why;
-    LoadedVersion version = loadVersion(dir, source, &why, notCopied);
+    LoadedVersion version = loadVersion(dir, source, &why, notCopied, outside);
     if (!version) {
         *reason = describe(why);
         return false;
     }
+    settle.retryDone();
+    retryReason.clear();
     version.isRollback = origin == Origin::Rollback;
     if (!current) {
         startWith(std::move(version));
@@ -347,6 +386,7 @@ bool QHotLibrary::unload()
     d->watcher->stop();
     d->stopLooking();
     d->rejectedIdentity.clear();
+    d->retryReason.clear();
     d->discardAll();
     if (wasLoaded) {
         d->sync->version.store(0);

@@ -52,7 +52,8 @@ public:
     // load → stage (qhotlibrary.cpp)
     enum class Origin { File, Rollback };
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason, bool *notCopied = nullptr,
-              Origin origin = Origin::File);
+              Origin origin = Origin::File, bool *outside = nullptr);
+    void refuse(const QByteArray &identity, const QString &reason, bool outside);
     void startWith(QHotReload::Internal::LoadedVersion version);
     void announceFirstVersion();
 
@@ -96,6 +97,8 @@ public:
     QHotReload::Internal::LoadedVersion current;
     QHotReload::Internal::LoadedVersion pending;
     QByteArray rejectedIdentity;      // refused once; not tried again until it changes
+    QString retryReason;              // refused for a cause outside the bytes (Settle keeps
+                                      // which bytes): reported once, tried again
     QHotReload::Internal::Retirement retirement;
     std::optional<QVariant> keptState; // saved, not yet restored by any version
 

@@ -1,37 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "readiness_p.h"
 
-#include <QtCore/QtEndian>
-
-#include <cstring>
+#include "bytereader_p.h"
 
 namespace QHotReload::Internal {
 
 namespace {
 
-// Reads little- or big-endian integers from a snapshot, never past its end.
-class Reader
-{
-public:
-    Reader(QByteArrayView bytes, bool bigEndian) : m_bytes(bytes), m_big(bigEndian) {}
-
-    bool has(quint64 offset, quint64 length) const
-    {
-        const auto size = quint64(m_bytes.size());
-        return offset <= size && length <= size - offset;
-    }
-    template <typename T> T get(quint64 offset) const
-    {
-        T v;
-        std::memcpy(&v, m_bytes.data() + offset, sizeof(T));
-        return m_big ? qFromBigEndian(v) : qFromLittleEndian(v);
-    }
-    quint64 size() const { return quint64(m_bytes.size()); }
-
-private:
-    QByteArrayView m_bytes;
-    bool m_big;
-};
+using Reader = ByteReader;
 
 Readiness ready() { return {Readiness::Ready, {}}; }
 Readiness incomplete(const QString &why) { return {Readiness::Incomplete, why}; }

@@ -50,6 +50,10 @@ Settle::Step Settle::changed(FileWatcher::Change change)
         m_quiet.lastEvent = now();
         m_pollDelayMs = FirstPollMs;
         return Step::lookIn(0);
+    case FileWatcher::Change::Beside:
+        // The file is as it was: worth a look only if what it lacked may
+        // have come (a look costs a read of the file).
+        return m_retry.identity.isEmpty() ? Step::keep() : Step::lookIn(m_retry.retryMs);
     }
     return Step::wait();
 }
@@ -122,10 +126,19 @@ Settle::Step Settle::copyFailed(const QByteArray &identity, bool *first)
     return Step::lookIn(m_copyFailure.retryMs);
 }
 
+bool Settle::refusedOutside(const QByteArray &identity)
+{
+    const bool again = m_retry.identity == identity;
+    m_retry.identity = identity;
+    m_retry.retryMs = again ? qMin(MaxOutsideRetryMs, m_retry.retryMs * 2) : FirstOutsideRetryMs;
+    return again;
+}
+
 void Settle::reset()
 {
     m_candidate = {};
     m_copyFailure = {};
+    m_retry = {};
 }
 
 // The next poll: the delay so far, doubling up to MaxPollMs, at least floorMs.

@@ -22,7 +22,9 @@ namespace QHotReload::Internal {
     a file is looked at once per completion and the look is final. Elsewhere
     a complete-looking file is taken once it has kept the same bytes, with no
     change event, for the quiet period; a file that cannot be taken is
-    reported once it has stayed the same for its settle time.
+    reported once it has stayed the same for its settle time. Bytes refused
+    for a cause outside them are looked at again after a change beside the
+    file (in its directory), backing off while they keep being refused.
 */
 class QHOTRELOAD_CORE_EXPORT Settle
 {
@@ -50,6 +52,7 @@ public:
             LookIn,  //!< look again in delayMs
             Take,    //!< these bytes are final: take them (or refuse them, saying why)
             Refuse,  //!< report reason once; do not try these bytes again
+            Keep,    //!< nothing new: a look already planned stays planned
         };
         Kind kind = Wait;
         int delayMs = 0;
@@ -59,6 +62,7 @@ public:
         static Step lookIn(int ms) { Step s; s.kind = LookIn; s.delayMs = ms; return s; }
         static Step take() { Step s; s.kind = Take; return s; }
         static Step refuse(const QString &why) { Step s; s.kind = Refuse; s.reason = why; return s; }
+        static Step keep() { Step s; s.kind = Keep; return s; }
     };
 
     // The rules' times, in milliseconds.
@@ -69,6 +73,8 @@ public:
     static constexpr int RefusedSettleMs = 200;
     static constexpr int FirstCopyRetryMs = 500;
     static constexpr int MaxCopyRetryMs = 30000;
+    static constexpr int FirstOutsideRetryMs = 100;
+    static constexpr int MaxOutsideRetryMs = 5000;
 
     //! \a clock defaults to a monotonic clock; \a quietMs and \a emptyMs to
     //! QHOTRELOAD_QUIET_MS (300) and QHOTRELOAD_EMPTY_FILE_TIMEOUT_MS (60 000).
@@ -87,6 +93,14 @@ public:
     //! to try again, backing off while it is the same bytes. \a first is set
     //! for the first failure of these bytes (the one to report).
     Step copyFailed(const QByteArray &identity, bool *first);
+    //! Bytes \a identity were refused for a cause outside them (a dependency
+    //! missing or unreadable): a change beside the file (Beside) plans a look
+    //! from now on, the sooner the fewer times these bytes were refused so.
+    //! Returns true when these bytes were refused so before.
+    bool refusedOutside(const QByteArray &identity);
+    //! No refusal waits for a change beside the file any more (taken, or
+    //! refused for the bytes themselves).
+    void retryDone() { m_retry = {}; }
     //! Forget everything pending (unload, auto-reload off).
     void reset();
 
@@ -122,6 +136,13 @@ private:
         QByteArray identity;
         int retryMs = 0;
     } m_copyFailure;
+    // Refused for a cause outside the bytes: looked at again after a change
+    // beside the file, retryMs after it (coalescing a burst of changes, and
+    // backing off while a busy directory brings no remedy).
+    struct {
+        QByteArray identity;
+        int retryMs = 0;
+    } m_retry;
 };
 
 } // namespace QHotReload::Internal

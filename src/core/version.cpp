@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 #include "version_p.h"
 
+#include "boundcheck_p.h"
 #include "logging_p.h"
 #include "metatypes_p.h"
+#include "pins_p.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+
+#include <cerrno>
+#include <cstring>
 
 #if defined(Q_OS_UNIX)
 #include <dlfcn.h>
@@ -18,7 +23,7 @@
 namespace QHotReload::Internal {
 
 LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource &source, QString *error,
-                          bool *notCopied)
+                          bool *notCopied, bool *outside)
 {
     const auto cannotCopy = [&](const QString &why) {
         *error = QStringLiteral("cannot be copied: ") + why;
@@ -51,6 +56,8 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     library->setLoadHints(QLibrary::ResolveAllSymbolsHint);
     if (!library->load()) {
         *error = QStringLiteral("cannot be loaded: ") + library->errorString();
+        if (outside)
+            *outside = loadFailedOutsideTheBytes(library->errorString(), copyPath);
         QFile::remove(copyPath);
         return {};
     }
@@ -72,6 +79,12 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     const QString bindError = bindFunctions(manifest, source.slots, &bindings);
     if (!bindError.isEmpty())
         return refuse(bindError);
+    // Names that are exported may have been bound to another loaded copy:
+    // the swap would be reported and the old code would run on.
+    const QString placeError =
+            checkBoundIntoCopy(manifest, reinterpret_cast<const void *>(library->resolve(QHOTRELOAD_MANIFEST_SYMBOL)));
+    if (!placeError.isEmpty())
+        return refuse(placeError);
     qCDebug(lcLoader).noquote() << "loaded" << copyPath;
 
     LoadedVersion version;
@@ -118,13 +131,42 @@ void Retirement::retire(LoadedVersion &version, const QString &libraryPath)
     }
     if (version.library->isLoaded() && !version.library->unload())
         qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
-    if (isMapped(version.copyPath)) {
-        qCWarning(lcLoader).noquote()
-                << version.copyPath << "is still mapped after unloading; the next version may share its"
-                << "statics. Build the library with qhot_add_library() (it passes -fno-gnu-unique).";
-    }
+    if (isMapped(version.copyPath))
+        qCWarning(lcLoader).noquote() << stillMappedWarning(version.copyPath); // names the cause
     QFile::remove(version.copyPath);
     version = {};
+}
+
+bool loadFailedOutsideTheBytes(const QString &message, const QString &copyPath)
+{
+#if defined(Q_OS_WIN)
+    // The copy is there (written a moment ago): a module not found is one it
+    // needs. The system's text is the one QLibrary put in the message.
+    Q_UNUSED(copyPath);
+    return message.contains(qt_error_string(ERROR_MOD_NOT_FOUND))
+            || message.contains(qt_error_string(ERROR_ACCESS_DENIED));
+#else
+#if defined(Q_OS_DARWIN)
+    if (message.contains(QLatin1String("Library not loaded"))) // dyld's words, never translated
+        return true;
+#endif
+    // The loader names the object at fault. After QLibrary's own mention of
+    // the copy, a message that does not name it again blames another object
+    // (a dependency missing, unreadable, cut short, or lacking a symbol):
+    // that can change while these bytes stay the same. One that names the
+    // copy blames its bytes (a symbol it needs that nothing defines) — unless
+    // the copy itself could not be found or opened, which is not its bytes'
+    // fault either. The loader's words may be translated; file names and the
+    // system's error texts (the same strerror() it used) are matched instead.
+    const qsizetype qtMention = message.indexOf(copyPath);
+    const QStringView loaderText =
+            qtMention < 0 ? QStringView(message) : QStringView(message).sliced(qtMention + copyPath.size());
+    if (!loaderText.contains(copyPath))
+        return true;
+    const auto systemText = [](int code) { return QString::fromLocal8Bit(std::strerror(code)); };
+    return loaderText.contains(systemText(ENOENT)) || loaderText.contains(systemText(EACCES))
+            || loaderText.contains(systemText(EPERM));
+#endif
 }
 
 QString platformLibraryName(const QString &name)

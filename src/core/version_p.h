@@ -51,10 +51,21 @@ struct VersionSource
     On failure returns an empty version with \a error set (a sentence fragment
     without the file's name). \a notCopied is set when the bytes themselves
     are fine but there was nowhere to copy them: tried again later, not
-    refused.
+    refused. \a outside is set when the copy could not be opened for a cause
+    outside its bytes (see loadFailedOutsideTheBytes()).
 */
 LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource &source, QString *error,
-                          bool *notCopied);
+                          bool *notCopied, bool *outside = nullptr);
+
+/*!
+    Whether the system loader's \a message (QLibrary::errorString() after a
+    failed load of the copy at \a copyPath, just written) blames something
+    outside the copy's bytes: a dependency that is missing, may not be read,
+    or is broken. Such a cause can go away with the same bytes (a dependency
+    copied in, a permission fixed); a fault of the bytes themselves (a symbol
+    they need that nothing defines) cannot.
+*/
+bool loadFailedOutsideTheBytes(const QString &message, const QString &copyPath);
 
 /*!
     Takes versions out of service once they are swapped out: their objects go

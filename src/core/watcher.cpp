@@ -222,6 +222,7 @@ void FileWatcher::readEvents()
     bool touched = false;
     bool written = false;
     bool completed = false;
+    bool beside = false;
     bool rearm = false;
     for (;;) {
         const ssize_t length = ::read(in.fd, buffer, sizeof buffer);
@@ -247,8 +248,12 @@ void FileWatcher::readEvents()
                 continue;
             }
             const QByteArray name(event->name); // NUL-padded
-            if (!watch->names.contains(name))
+            if (!watch->names.contains(name)) {
+                // Not the file, but what it may need: a refusal for a cause
+                // outside its bytes (a dependency missing) may be over.
+                beside = beside || event->len > 0;
                 continue;
+            }
             qCDebug(lcWatcher) << "file changed:" << m_path << Qt::hex << event->mask;
             if (event->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
                 in.writing = false;
@@ -290,6 +295,8 @@ void FileWatcher::readEvents()
         Q_EMIT changed(Change::Written);
     else if (touched && !in.writing)
         Q_EMIT changed(Change::Touched);
+    else if (beside)
+        Q_EMIT changed(Change::Beside);
 }
 
 #endif

@@ -26,6 +26,8 @@ namespace QHotReload::Internal {
         (IN_CLOSE_WRITE) or a file was renamed in (IN_MOVED_TO); Written means
         bytes went in and the writer has not closed yet, so the file is not to
         be looked at. Our own reads open the file read-only and raise neither.
+        Beside means another entry of the directory changed: a dependency
+        copied in, a permission fixed; the file itself is as it was.
     \li Portable (QFileSystemWatcher: macOS, Windows, network file systems,
         inotify unavailable or forced off): only says that something changed
         (Touched). The reader must decide by other means when a writer is done.
@@ -39,6 +41,8 @@ public:
         Touched,   //!< something happened at the path; nothing said about writers
         Written,   //!< bytes went in, and the writer has not closed the file yet
         Completed, //!< a writer closed the file, or a finished file was renamed in
+        Beside,    //!< another entry of the file's directory changed (kernel mode only; the
+                   //!< portable way reports such a change as Touched)
     };
     Q_ENUM(Change)
 

@@ -2,7 +2,9 @@
 // The pure stages of the reload path, alone: Settle (when to look at the file
 // again, when what was seen is final) with a clock that moves only when told,
 // and the readiness judgement on bytes in memory, cut and spoiled the way a
-// writer half-way through leaves them. No file is watched, no timer runs.
+// writer half-way through leaves them; what in a library's symbols keeps it
+// mapped (pins). No file is watched, no timer runs.
+#include "pins_p.h"
 #include "readiness_p.h"
 #include "settle_p.h"
 
@@ -53,13 +55,14 @@ const char *kindName(Step::Kind kind)
     case Step::LookIn: return "LookIn";
     case Step::Take: return "Take";
     case Step::Refuse: return "Refuse";
+    case Step::Keep: return "Keep";
     }
     return "?";
 }
 
-QByteArray readFixture()
+QByteArray readFixture(const char *path = QHOT_TEST_LIBRARY)
 {
-    QFile file(QStringLiteral(QHOT_TEST_LIBRARY));
+    QFile file(QString::fromLocal8Bit(path));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return file.readAll();
@@ -94,6 +97,8 @@ private Q_SLOTS:
     void changedBytesForgetTheCandidate();
     void copyFailuresBackOff();
     void resetForgetsCopyFailures();
+    void besideChangesWakeOnlyAnOutsideRefusal();
+    void outsideRefusalsBackOff();
     // Readiness on bytes in memory.
     void wholeLibraryIsReady();
     void everyCutIsNotReady();
@@ -101,6 +106,9 @@ private Q_SLOTS:
     void zerosWhereTheLinkerHasNotWritten();
     void notALibraryIsInvalid_data();
     void notALibraryIsInvalid();
+    // What keeps a library mapped, from its dynamic symbols (src/core/pins.cpp).
+    void pinsAreReadFromTheSymbols();
+    void pinsOfCutBytesAreNone();
 };
 
 void tst_Stages::kernelWaitsForTheClose()
@@ -349,6 +357,46 @@ void tst_Stages::resetForgetsCopyFailures()
     QCOMPARE(step.delayMs, Settle::FirstCopyRetryMs);
 }
 
+void tst_Stages::besideChangesWakeOnlyAnOutsideRefusal()
+{
+    FakeClock clock;
+    Settle settle(clock.clock(), QuietMs, EmptyMs);
+    settle.setKernel(true);
+    // A busy build directory: nothing waits on it, no look (and a look
+    // planned for the file itself stays planned).
+    QCOMPARE_STEP(settle.changed(Change::Beside), Step::Keep);
+    // Bytes refused for a cause outside them: a change beside the file
+    // plans a look, a little later, so a burst of changes makes one.
+    QVERIFY2(!settle.refusedOutside("v2"), "the first refusal of these bytes is the one to report");
+    Step step = settle.changed(Change::Beside);
+    QCOMPARE_STEP(step, Step::LookIn);
+    QCOMPARE(step.delayMs, Settle::FirstOutsideRetryMs);
+    // Taken (or refused for good): the directory is left alone again.
+    settle.retryDone();
+    QCOMPARE_STEP(settle.changed(Change::Beside), Step::Keep);
+    settle.refusedOutside("v2");
+    settle.reset();
+    QCOMPARE_STEP(settle.changed(Change::Beside), Step::Keep);
+}
+
+void tst_Stages::outsideRefusalsBackOff()
+{
+    FakeClock clock;
+    Settle settle(clock.clock(), QuietMs, EmptyMs);
+    settle.refusedOutside("v2");
+    int previous = Settle::FirstOutsideRetryMs;
+    for (int i = 0; i < 10; ++i) {
+        QVERIFY(settle.refusedOutside("v2"));
+        const Step step = settle.changed(Change::Beside);
+        QCOMPARE(step.delayMs, qMin(Settle::MaxOutsideRetryMs, previous * 2));
+        previous = step.delayMs;
+    }
+    QCOMPARE(previous, Settle::MaxOutsideRetryMs);
+    // Other bytes start over.
+    QVERIFY(!settle.refusedOutside("v3"));
+    QCOMPARE(settle.changed(Change::Beside).delayMs, Settle::FirstOutsideRetryMs);
+}
+
 void tst_Stages::wholeLibraryIsReady()
 {
     const QByteArray bytes = readFixture();
@@ -434,6 +482,43 @@ void tst_Stages::notALibraryIsInvalid()
     QVERIFY2(readiness.state == Readiness::Invalid,
              qPrintable(readiness.state == Readiness::Ready ? QStringLiteral("ready") : readiness.reason));
     QVERIFY2(readiness.reason.contains(says), qPrintable(readiness.reason));
+}
+
+void tst_Stages::pinsAreReadFromTheSymbols()
+{
+#if !defined(Q_OS_LINUX)
+    QSKIP("ELF libraries");
+#else
+    const QByteArray plain = readFixture();
+    QVERIFY(!plain.isEmpty());
+    const Pins none = pinsOf(plain);
+    QVERIFY(!none.threadLocalDestructors);
+    QVERIFY(!none.gnuUnique);
+
+    const QByteArray tls = readFixture(QHOT_TEST_TLS_LIBRARY);
+    QVERIFY(!tls.isEmpty());
+    const Pins threadLocal = pinsOf(tls);
+    QVERIFY(threadLocal.threadLocalDestructors);
+    QVERIFY(!threadLocal.gnuUnique); // built with -fno-gnu-unique
+#if defined(QHOT_TEST_UNIQUE_LIBRARY)
+    const QByteArray unique = readFixture(QHOT_TEST_UNIQUE_LIBRARY);
+    QVERIFY(!unique.isEmpty());
+    QVERIFY(pinsOf(unique).gnuUnique);
+    QVERIFY(!pinsOf(unique).threadLocalDestructors);
+#endif
+#endif
+}
+
+void tst_Stages::pinsOfCutBytesAreNone()
+{
+    // Read from a copy that may be damaged: never past the end.
+    const QByteArray tls = readFixture(QHOT_TEST_TLS_LIBRARY);
+    QVERIFY(!tls.isEmpty());
+    for (qsizetype cut = 0; cut < tls.size(); cut += qMax<qsizetype>(1, tls.size() / 997)) {
+        const QByteArray head = tls.left(cut); // a fresh buffer: ASan sees a read past it
+        const Pins pins = pinsOf(head);
+        Q_UNUSED(pins);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Stages)

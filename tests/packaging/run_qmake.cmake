@@ -66,7 +66,8 @@ foreach(file "${library}" "${next}")
 endforeach()
 
 # What CONFIG += qhotreload_library promises: only the manifest is exported
-# (hidden visibility), and GCC's unique symbols are off.
+# (hidden visibility), it binds to itself (-Bsymbolic), and GCC's unique
+# symbols are off.
 if(READELF)
     run("readelf" "${BINARY_DIR}" "${READELF}" --dyn-syms -W "${library}")
     string(REGEX MATCHALL "GLOBAL +DEFAULT +[0-9]+ +[^\n]*" exported "${output}")
@@ -74,6 +75,11 @@ if(READELF)
     message(STATUS "liblogic.so exports: ${exported}")
     if(NOT exported STREQUAL "qhotreload_manifest_v1")
         message(FATAL_ERROR "liblogic.so must export qhotreload_manifest_v1 only, exports: ${exported}")
+    endif()
+    # Linked with -Bsymbolic: it binds to itself, never to another copy.
+    run("readelf" "${BINARY_DIR}" "${READELF}" --dynamic -W "${library}")
+    if(NOT output MATCHES "\\(FLAGS\\)[^\n]*SYMBOLIC")
+        message(FATAL_ERROR "liblogic.so is not linked with -Bsymbolic:\n${output}")
     endif()
 endif()
 if(CXX_COMPILER_ID STREQUAL "GNU")
