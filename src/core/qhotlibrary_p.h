@@ -67,6 +67,7 @@ public:
     int activeCalls() const;
     QList<QHotModule::Slot *> allSlots() const;
     void discard(QHotReload::Internal::LoadedVersion &version);
+    void retire(QHotReload::Internal::LoadedVersion &version);
     void discardAll();
 
     // crash → roll back (swap.cpp)

@@ -38,7 +38,7 @@ void QHotLibraryPrivate::tryFinishSwap()
     pending = {};
     aboutToReloadEmitted = false;
     install(current);
-    discard(old);
+    retire(old); // it was live: the application may still hold pointers into it
     if (rollback)
         rollbackPending = false;
     {
@@ -305,7 +305,13 @@ void QHotLibraryPrivate::unbindModules()
     }
 }
 
+// A version that never went live: nothing of the application can point into it.
 void QHotLibraryPrivate::discard(LoadedVersion &version)
+{
+    retirement.discard(version, filePath);
+}
+
+void QHotLibraryPrivate::retire(LoadedVersion &version)
 {
     retirement.retire(version, filePath);
 }
@@ -315,6 +321,6 @@ void QHotLibraryPrivate::discardAll()
     if (current)
         unbindModules();
     discard(pending);
-    discard(current);
+    retire(current);
     aboutToReloadEmitted = false;
 }

@@ -8,11 +8,17 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QLibrary>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
+#include <deque>
 #include <memory>
 #include <vector>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
 
 namespace QHotReload::Internal {
 
@@ -57,20 +63,63 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
                           bool *notCopied);
 
 /*!
-    Takes versions out of service once they are swapped out: their objects go
-    first while their code is still mapped, then the Qt types they registered,
-    then the copy is unloaded and deleted. A version that registered Qt types
-    stays mapped (Qt keeps references into it); the first time, a warning
-    naming \a libraryPath says so.
+    Takes versions out of service. A version that was never live (refused, or
+    overtaken by a newer build before its swap) is unloaded at once: nothing
+    of the application can point into it. A version that was live is
+    \e retired: its objects (the version root's children) are deleted while
+    its code is still mapped, but the copy itself stays mapped, its file
+    deleted where the platform allows, because the application may still hold
+    pointers into it (a detached thread, a timer or connection with a library
+    lambda, a kept function pointer, vtable or string literal, a message
+    handler). Retired copies are unloaded oldest first once their files
+    together exceed the budget (bytes; 0 unloads at once, as a plain
+    unloader would), except those that registered Qt types (Qt keeps
+    references into them) and those a thread that would not stop still runs
+    in. A retired copy is never unloaded when the Retirement goes: it stays
+    mapped until the process ends.
 */
 class Retirement
 {
 public:
+    Retirement();
+    ~Retirement();
+    Q_DISABLE_COPY_MOVE(Retirement)
+
+    //! Retires \a version, which was live; \a libraryPath names it in warnings.
     void retire(LoadedVersion &version, const QString &libraryPath);
+    //! Unloads \a version, which was never live, and deletes its copy.
+    void discard(LoadedVersion &version, const QString &libraryPath);
+
+    qint64 budget() const { return m_budget; }
+    //! Sets the budget to \a bytes and unloads what no longer fits.
+    void setBudget(qint64 bytes);
+    //! The retired copies still mapped, and the bytes of their files.
+    int retiredCount() const { return int(m_retired.size()); }
+    qint64 retiredBytes() const;
+
+    //! The default budget, or QHOTRELOAD_RETIRED_BUDGET ("256M", "1G", "0", bytes).
+    static qint64 defaultBudget();
+    //! How long threads under a version root get to stop at the swap.
+    static constexpr int ThreadStopMs = 1000;
 
 private:
-    std::vector<std::unique_ptr<QLibrary>> m_keptMapped;
-    bool m_warned = false;
+    struct Retired
+    {
+        std::unique_ptr<QLibrary> library;
+        QString copyPath;
+        qint64 bytes = 0;
+        bool registeredTypes = false;               // never unloaded: Qt keeps references into it
+        std::vector<QPointer<QThread>> strandedThreads; // still running its code
+        bool canUnload() const;
+    };
+
+    std::vector<QPointer<QThread>> stopThreads(QObject *root, const QString &libraryPath);
+    void unloadNow(QLibrary &library, const QString &copyPath);
+    void enforceBudget();
+
+    std::deque<Retired> m_retired;                  // oldest first
+    qint64 m_budget = 0;
+    bool m_warnedTypes = false;
 };
 
 //! The file name \a name stands for on this platform ("logic" → "liblogic.so").
