@@ -179,8 +179,12 @@ public:
         QHotReload::versionRoot() are deleted at the swap; its file is
         deleted too where the platform allows (not on Windows, where it goes
         when the copy is unloaded). Once the retired copies' files together
-        exceed the budget, the oldest are unloaded. Copies that registered
-        Qt types, and copies a thread that would not stop still runs in, are
+        exceed the budget, the oldest are unloaded; on Linux the address
+        range of an unloaded copy stays reserved, so a pointer still kept
+        into it ends the application with a message naming the library, the
+        version and (for a call) the hot function, instead of running
+        whatever would be mapped there next. Copies that registered Qt
+        types, and copies a thread that would not stop still runs in, are
         never unloaded and do not count. On Linux a deleted copy still takes
         its disk (or tmpfs memory) space while mapped.
 

@@ -311,9 +311,11 @@ void QHotLibraryPrivate::discard(LoadedVersion &version)
     retirement.discard(version, filePath);
 }
 
+// The version being retired is always the one that was live: its number is
+// the one other threads still see.
 void QHotLibraryPrivate::retire(LoadedVersion &version)
 {
-    retirement.retire(version, filePath);
+    retirement.retire(version, filePath, sync->version.load());
 }
 
 void QHotLibraryPrivate::discardAll()

@@ -203,7 +203,7 @@ std::vector<QPointer<QThread>> Retirement::stopThreads(QObject *root, const QStr
     return stranded;
 }
 
-void Retirement::retire(LoadedVersion &version, const QString &libraryPath)
+void Retirement::retire(LoadedVersion &version, const QString &libraryPath, int number)
 {
     if (!version)
         return;
@@ -233,6 +233,13 @@ void Retirement::retire(LoadedVersion &version, const QString &libraryPath)
     }
     retired.copyPath = version.copyPath;
     retired.bytes = QFileInfo(version.copyPath).size();
+    // Where it lies and what its functions are called can only be asked
+    // while it is mapped; kept for when it is unloaded.
+    retired.layout = copyLayout(version.copyPath, version.manifest);
+    retired.description = (number > 0 ? QStringLiteral("%1: version %2 (its copy %3)").arg(libraryPath).arg(number)
+                                       : QStringLiteral("%1: a version that never went live (its copy %3)")
+                                                 .arg(libraryPath))
+                                  .arg(QFileInfo(version.copyPath).fileName());
     retired.library = std::move(version.library);
     version = {};
 #if !defined(Q_OS_WIN)
@@ -252,28 +259,31 @@ void Retirement::discard(LoadedVersion &version, const QString &libraryPath)
     const bool hasThreads = version.root && !version.root->findChildren<QThread *>().isEmpty();
     if (hasThreads) {
         // Its static initializers started threads: treat it as live.
-        retire(version, libraryPath);
+        retire(version, libraryPath, 0);
         return;
     }
     version.root.reset();
     if (!forgetMetaTypesOf(version.copyPath).isEmpty()) {
-        retire(version, libraryPath); // kept mapped, as any version that registered types
+        retire(version, libraryPath, 0); // kept mapped, as any version that registered types
         return;
     }
     unloadNow(*version.library, version.copyPath);
     version = {};
 }
 
-void Retirement::unloadNow(QLibrary &library, const QString &copyPath)
+// Returns whether the copy is gone from memory.
+bool Retirement::unloadNow(QLibrary &library, const QString &copyPath)
 {
     if (library.isLoaded() && !library.unload())
         qCWarning(lcLoader).noquote() << "cannot unload" << copyPath << ':' << library.errorString();
-    if (isMapped(copyPath)) {
+    const bool gone = !isMapped(copyPath);
+    if (!gone) {
         qCWarning(lcLoader).noquote()
                 << copyPath << "is still mapped after unloading; the next version may share its"
                 << "statics. Build the library with qhot_add_library() (it passes -fno-gnu-unique).";
     }
     QFile::remove(copyPath);
+    return gone;
 }
 
 void Retirement::enforceBudget()
@@ -294,7 +304,10 @@ void Retirement::enforceBudget()
         total -= it->bytes;
         qCDebug(lcLoader).noquote() << "unloading the retired copy" << it->copyPath << "(beyond the budget of"
                                     << m_budget << "bytes)";
-        unloadNow(*it->library, it->copyPath);
+        if (unloadNow(*it->library, it->copyPath) && !reserveUnloaded(it->layout, it->description)) {
+            qCDebug(lcLoader).noquote() << "the address range of" << it->copyPath
+                                        << "could not be reserved; a stale pointer into it will not be named";
+        }
         it = m_retired.erase(it);
     }
 }

@@ -4,6 +4,7 @@
 
 #include "manifest_p.h"
 #include "privatedir_p.h"
+#include "tombstone_p.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QLibrary>
@@ -76,7 +77,8 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     unloader would), except those that registered Qt types (Qt keeps
     references into them) and those a thread that would not stop still runs
     in. A retired copy is never unloaded when the Retirement goes: it stays
-    mapped until the process ends.
+    mapped until the process ends. Once one is unloaded, its address range is
+    reserved inaccessible where the platform allows (see reserveUnloaded()).
 */
 class Retirement
 {
@@ -85,8 +87,12 @@ public:
     ~Retirement();
     Q_DISABLE_COPY_MOVE(Retirement)
 
-    //! Retires \a version, which was live; \a libraryPath names it in warnings.
-    void retire(LoadedVersion &version, const QString &libraryPath);
+    /*!
+        Retires \a version, which was live as the library's version
+        \a number (0: it never went live); \a libraryPath names it in
+        warnings and in the report of a use after it is unloaded.
+    */
+    void retire(LoadedVersion &version, const QString &libraryPath, int number);
     //! Unloads \a version, which was never live, and deletes its copy.
     void discard(LoadedVersion &version, const QString &libraryPath);
 
@@ -110,11 +116,13 @@ private:
         qint64 bytes = 0;
         bool registeredTypes = false;               // never unloaded: Qt keeps references into it
         std::vector<QPointer<QThread>> strandedThreads; // still running its code
+        CopyLayout layout;                          // reserved once it is unloaded
+        QString description;                        // what a use after that names
         bool canUnload() const;
     };
 
     std::vector<QPointer<QThread>> stopThreads(QObject *root, const QString &libraryPath);
-    void unloadNow(QLibrary &library, const QString &copyPath);
+    static bool unloadNow(QLibrary &library, const QString &copyPath);
     void enforceBudget();
 
     std::deque<Retired> m_retired;                  // oldest first
