@@ -21,6 +21,7 @@
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QEvent>
 #include <QtCore/QPointer>
+#include <QtCore/QProcess>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
@@ -158,6 +159,8 @@ private Q_SLOTS:
     void applicationEventFilter();
     void stubbornQThreadUnderVersionRoot();
     void politeQThreadUnderVersionRoot();
+    void useAfterUnloadIsNamed_data();
+    void useAfterUnloadIsNamed();
 };
 
 // A detached thread sleeping in library code: it must wake up into mapped code.
@@ -451,6 +454,56 @@ void tst_Hostile::politeQThreadUnderVersionRoot()
         QCOMPARE(shared.running.load(), 0);
         thread = start(&shared);
     }
+}
+
+// Beyond the budget (here 0, in a child process) a swapped-out copy is
+// unloaded; its address range is then reserved, so a pointer the
+// application kept faults instead of running whatever is mapped there next,
+// and the fault is named first: the library, the version, the copy, and
+// the hot function a stale call was for.
+void tst_Hostile::useAfterUnloadIsNamed_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("said");
+    const QString unloaded = QStringLiteral("QHotReload: .*libhostile\\.so: version 1 \\(its copy libhostile-v\\d+\\.so\\) was "
+                                            "unloaded after it was swapped out .* address 0x[0-9a-f]+, ");
+    const QString call = unloaded + QStringLiteral("a call of its hot function 'hostile_fnptr::answer'");
+    QTest::newRow("a kept function pointer") << QStringList{QStringLiteral("call")} << call;
+    QTest::newRow("a kept string literal")
+            << QStringList{QStringLiteral("read")}
+            << unloaded + QStringLiteral("in its data \\(offset 0x[0-9a-f]+: a string literal");
+    // Under a handler installed earlier that returns when it finds itself
+    // replaced (as QtTest's): the fault is named once and then ends the
+    // process through that handler, instead of bouncing between the two.
+    QTest::newRow("under an earlier handler")
+            << QStringList{QStringLiteral("call"), QStringLiteral("chained")}
+            << QStringLiteral("using the kept pointer\n") + call
+                       + QStringLiteral("[^\n]*\nthe earlier handler ran\n$");
+}
+
+void tst_Hostile::useAfterUnloadIsNamed()
+{
+#if !defined(Q_OS_LINUX)
+    QSKIP("Unloaded copies' ranges are reserved on Linux only for now");
+#else
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, said);
+    QProcess child;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("QHOTRELOAD_RETIRED_BUDGET"), QStringLiteral("0"));
+    child.setProcessEnvironment(environment);
+    child.start(QStringLiteral(QHOT_HOSTILE_UNLOADED_USE), arguments);
+    if (!child.waitForFinished(Timeout)) {
+        child.kill();
+        child.waitForFinished();
+        QFAIL(qPrintable(QStringLiteral("the child hangs; it said: ")
+                         + QString::fromLocal8Bit(child.readAllStandardError().left(2000))));
+    }
+    const QString err = QString::fromLocal8Bit(child.readAllStandardError());
+    QVERIFY2(err.contains(QLatin1String("using the kept pointer")), qPrintable(err));
+    QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+    QVERIFY2(QRegularExpression(said).match(err).hasMatch(), qPrintable(err));
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_Hostile)
