@@ -73,6 +73,7 @@ class QHOTRELOAD_CORE_EXPORT QHotLibrary : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool crashGuard READ crashGuard WRITE setCrashGuard NOTIFY crashGuardChanged)
     Q_PROPERTY(QStringList requiredSymbols READ requiredSymbols WRITE setRequiredSymbols NOTIFY requiredSymbolsChanged)
+    Q_PROPERTY(qint64 retiredBudget READ retiredBudget WRITE setRetiredBudget NOTIFY retiredBudgetChanged)
 
 public:
     explicit QHotLibrary(QObject *parent = nullptr);
@@ -103,8 +104,10 @@ public:
     */
     bool load();
     /*!
-        Unloads the current version (its copy is deleted) and stops watching.
-        Returns false if nothing was loaded.
+        Takes the current version out of service and stops watching: its
+        objects (those under QHotReload::versionRoot()) are deleted and hot
+        calls fail from now on; its copy is retired as at a swap (see
+        retiredBudget). Returns false if nothing was loaded.
     */
     bool unload();
     /*!
@@ -167,6 +170,35 @@ public:
     void setRequiredSymbols(const QStringList &symbols);
 
     /*!
+        The most bytes of swapped-out copies kept mapped, counted by the size
+        of their files. A version that was live is not unloaded at the swap:
+        the application may still hold pointers into its code and data (a
+        detached thread, a timer on qApp or a connection with one of its
+        lambdas, a kept function pointer, vtable or string literal, a message
+        handler), and those keep running its code. Its objects under
+        QHotReload::versionRoot() are deleted at the swap; its file is
+        deleted too where the platform allows (not on Windows, where it goes
+        when the copy is unloaded). Once the retired copies' files together
+        exceed the budget, the oldest are unloaded; on Linux the address
+        range of an unloaded copy stays reserved, so a pointer still kept
+        into it ends the application with a message naming the library, the
+        version and (for a call) the hot function, instead of running
+        whatever would be mapped there next. Copies that registered Qt
+        types, and copies a thread that would not stop still runs in, are
+        never unloaded and do not count. On Linux a deleted copy still takes
+        its disk (or tmpfs memory) space while mapped.
+
+        The default is 64 MB, or the value of the environment variable
+        \c QHOTRELOAD_RETIRED_BUDGET (bytes, or a number followed by K, M
+        or G) when the library is made. 0 unloads every swapped-out version
+        at once, as earlier versions of QHotReload did. Retired copies stay
+        mapped when the QHotLibrary is destroyed. Owning thread only.
+    */
+    qint64 retiredBudget() const;
+    //! Sets the budget to \a bytes (negative counts as 0) and unloads the oldest copies beyond it.
+    void setRetiredBudget(qint64 bytes);
+
+    /*!
         The address of \a symbol in the loaded version, or nullptr. Valid until
         the next swap (reloaded()).
     */
@@ -210,7 +242,8 @@ Q_SIGNALS:
     //! A new version passed its checks; the old code is still loaded.
     void aboutToReload();
     /*!
-        The new version is live; the old copy is unloaded and deleted. Also
+        The new version is live; the old version's objects are deleted and its
+        copy retired (see retiredBudget). Also
         emitted when a load() that failed is followed by a good file on disk:
         then it is the first version.
     */
@@ -238,6 +271,7 @@ Q_SIGNALS:
     void errorStringChanged();
     void requiredSymbolsChanged();
     void crashGuardChanged();
+    void retiredBudgetChanged();
 
 protected:
     bool event(QEvent *event) override;

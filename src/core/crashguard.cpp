@@ -58,6 +58,16 @@ void onFatalSignal(int signal, siginfo_t *info, void *context)
 
 } // namespace
 
+bool installFatalSignalHandler(int signal, void (*handler)(int, siginfo_t *, void *), struct sigaction *previous)
+{
+    struct sigaction action;
+    std::memset(&action, 0, sizeof action);
+    action.sa_sigaction = handler;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&action.sa_mask);
+    return ::sigaction(signal, &action, previous) == 0;
+}
+
 bool crashGuardAvailable()
 {
     return true;
@@ -68,13 +78,8 @@ bool armCrashGuard(QString *error)
     static std::once_flag installed;
     static bool ok = true;
     std::call_once(installed, [] {
-        struct sigaction action;
-        std::memset(&action, 0, sizeof action);
-        action.sa_sigaction = onFatalSignal;
-        action.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigemptyset(&action.sa_mask);
         for (int signal : GuardedSignals)
-            ok = ::sigaction(signal, &action, &previousActions[signal]) == 0 && ok;
+            ok = installFatalSignalHandler(signal, onFatalSignal, &previousActions[signal]) && ok;
     });
     if (!ok) {
         *error = QStringLiteral("cannot install the crash guard's signal handlers: %1")

@@ -4,6 +4,10 @@
 
 #include <QtCore/QString>
 
+#if defined(Q_OS_UNIX)
+#include <signal.h>
+#endif
+
 namespace QHotReload::Internal {
 
 /*!
@@ -30,6 +34,11 @@ bool armCrashGuard(QString *error);
 bool runGuarded(void (*thunk)(void *), void *context, int *signal);
 
 QString signalName(int signal);
+
+#if defined(Q_OS_UNIX)
+//! Installs \a handler for \a signal (on the alternate stack where there is one), the old action into \a previous.
+bool installFatalSignalHandler(int signal, void (*handler)(int, siginfo_t *, void *), struct sigaction *previous);
+#endif
 
 } // namespace QHotReload::Internal
 

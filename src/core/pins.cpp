@@ -67,16 +67,21 @@ Pins pinsOf(QByteArrayView bytes)
     return pins;
 }
 
-QString stillMappedWarning(const QString &copyPath)
+Pins pinsOfFile(const QString &path)
 {
     // Mapped, not read: only the section table and the dynamic symbols are
     // looked at, of a library that may be large.
-    QFile file(copyPath);
+    QFile file(path);
     Pins pins;
     if (file.open(QIODevice::ReadOnly)) {
         if (const uchar *bytes = file.map(0, file.size()))
             pins = pinsOf(QByteArrayView(bytes, file.size()));
     }
+    return pins;
+}
+
+QString stillMappedWarning(const QString &copyPath, const Pins &pins)
+{
     const QString path = QDir::toNativeSeparators(copyPath);
     if (pins.threadLocalDestructors) {
         // The C library, not QHotReload, holds it: a thread that constructed

@@ -24,12 +24,15 @@ struct Pins
 };
 
 Pins pinsOf(QByteArrayView bytes);
+//! pinsOf() the file at \a path (mapped, not read); nothing found if it cannot be opened.
+Pins pinsOfFile(const QString &path);
 
 /*!
     The warning for a private copy at \a copyPath that is still mapped after
-    it was unloaded: names the cause its symbols show, and what to do.
+    it was unloaded: names the cause \a pins shows (read from the copy while
+    its file was there), and what to do.
 */
-QString stillMappedWarning(const QString &copyPath);
+QString stillMappedWarning(const QString &copyPath, const Pins &pins);
 
 } // namespace QHotReload::Internal
 

@@ -471,6 +471,22 @@ void QHotLibrary::setRequiredSymbols(const QStringList &symbols)
     Q_EMIT requiredSymbolsChanged();
 }
 
+qint64 QHotLibrary::retiredBudget() const
+{
+    Q_D(const QHotLibrary);
+    return d->retirement.budget();
+}
+
+void QHotLibrary::setRetiredBudget(qint64 bytes)
+{
+    Q_D(QHotLibrary);
+    bytes = qMax<qint64>(0, bytes);
+    if (bytes == d->retirement.budget())
+        return;
+    d->retirement.setBudget(bytes);
+    Q_EMIT retiredBudgetChanged();
+}
+
 QFunctionPointer QHotLibrary::resolve(const char *symbol) const
 {
     Q_D(const QHotLibrary);

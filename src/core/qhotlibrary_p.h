@@ -65,6 +65,7 @@ public:
     void install(QHotReload::Internal::LoadedVersion &version);
     int activeCalls() const;
     void discard(QHotReload::Internal::LoadedVersion &version);
+    void retire(QHotReload::Internal::LoadedVersion &version);
     void discardAll();
 
     // crash → roll back (swap.cpp)

@@ -37,7 +37,7 @@ void QHotLibraryPrivate::tryFinishSwap()
     pending = {};
     aboutToReloadEmitted = false;
     install(current);
-    discard(old);
+    retire(old); // it was live: the application may still hold pointers into it
     if (rollback)
         rollbackPending = false;
     {
@@ -244,9 +244,17 @@ void QHotLibraryPrivate::install(LoadedVersion &version)
     tables->install(version.manifest, version.bindings);
 }
 
+// A version that never went live: nothing of the application can point into it.
 void QHotLibraryPrivate::discard(LoadedVersion &version)
 {
-    retirement.retire(version, filePath);
+    retirement.discard(version, filePath);
+}
+
+// The version being retired is always the one that was live: its number is
+// the one other threads still see.
+void QHotLibraryPrivate::retire(LoadedVersion &version)
+{
+    retirement.retire(version, filePath, sync->version.load());
 }
 
 void QHotLibraryPrivate::discardAll()
@@ -254,6 +262,6 @@ void QHotLibraryPrivate::discardAll()
     if (current)
         tables->unbindAll();
     discard(pending);
-    discard(current);
+    retire(current);
     aboutToReloadEmitted = false;
 }

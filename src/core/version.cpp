@@ -7,9 +7,13 @@
 #include "pins_p.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QThread>
+
+#include <limits>
 
 #include <cerrno>
 #include <cstring>
@@ -101,40 +105,222 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     return version;
 }
 
-void Retirement::retire(LoadedVersion &version, const QString &libraryPath)
+Retirement::Retirement() : m_budget(defaultBudget()) {}
+
+// Retired copies stay mapped after this: whatever the application kept of
+// them (a handler, a timer on qApp, a thread) may run until the process ends,
+// and the QLibrary objects going does not unload anything. On Windows their
+// files cannot be deleted while loaded; the private directory's cleanup at a
+// later start takes them.
+Retirement::~Retirement() = default;
+
+qint64 Retirement::defaultBudget()
+{
+    // See README, "What survives a swap": a day of edits of a typical hot
+    // library fits, and so does the soak's memory bound.
+    constexpr qint64 Default = qint64(64) * 1024 * 1024;
+    const QByteArray value = qgetenv("QHOTRELOAD_RETIRED_BUDGET").trimmed();
+    if (value.isEmpty())
+        return Default;
+    QByteArray digits = value;
+    qint64 unit = 1;
+    switch (QChar::toUpper(uint(uchar(value.back())))) {
+    case 'K': unit = qint64(1) << 10; break;
+    case 'M': unit = qint64(1) << 20; break;
+    case 'G': unit = qint64(1) << 30; break;
+    default: break;
+    }
+    if (unit != 1)
+        digits.chop(1);
+    bool ok = false;
+    const qint64 number = digits.toLongLong(&ok);
+    if (!ok || number < 0 || number > std::numeric_limits<qint64>::max() / unit) {
+        qCWarning(lcLoader).noquote() << "QHOTRELOAD_RETIRED_BUDGET:" << QString::fromLocal8Bit(value)
+                                      << "is not a size (bytes, or a number with K, M or G); using"
+                                      << Default / (1024 * 1024) << "MB";
+        return Default;
+    }
+    return number * unit;
+}
+
+bool Retirement::Retired::canUnload() const
+{
+    if (registeredTypes)
+        return false;
+    for (const QPointer<QThread> &thread : strandedThreads) {
+        if (thread)
+            return false;
+    }
+    return true;
+}
+
+qint64 Retirement::retiredBytes() const
+{
+    qint64 total = 0;
+    for (const Retired &retired : m_retired)
+        total += retired.bytes;
+    return total;
+}
+
+void Retirement::setBudget(qint64 bytes)
+{
+    m_budget = qMax<qint64>(0, bytes);
+    enforceBudget();
+}
+
+// A thread the version made under its root would abort the process
+// ("Destroyed while thread is still running") if the root took it down
+// running. Ask each to stop; one that does not within the bounded wait is
+// taken out from under the root and left running, and its version with it.
+std::vector<QPointer<QThread>> Retirement::stopThreads(QObject *root, const QString &libraryPath)
+{
+    QList<QThread *> running;
+    const QList<QThread *> threads = root->findChildren<QThread *>();
+    for (QThread *thread : threads) {
+        if (thread->isRunning()) {
+            thread->requestInterruption();
+            thread->quit();
+            running << thread;
+        }
+    }
+    std::vector<QPointer<QThread>> stranded;
+    if (running.isEmpty())
+        return stranded;
+    // One deadline for all: the GUI thread waits here at most this long.
+    const QDeadlineTimer deadline(ThreadStopMs);
+    QStringList names;
+    for (QThread *thread : std::as_const(running)) {
+        if (thread->wait(deadline))
+            continue;
+        thread->setParent(nullptr);
+        // Its destructor may be the library's: it goes once the thread ends,
+        // on this thread, and until then the version stays mapped.
+        QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+        if (thread->isFinished())
+            thread->deleteLater(); // ended between the wait and the connection
+        stranded.emplace_back(thread);
+        const QString name = thread->objectName().isEmpty() ? QStringLiteral("(no objectName)")
+                                                            : QLatin1Char('\'') + thread->objectName() + QLatin1Char('\'');
+        names << QStringLiteral("%1 (%2)").arg(name, QLatin1String(thread->metaObject()->className()));
+    }
+    if (!names.isEmpty()) {
+        qCWarning(lcSwap).noquote()
+                << QDir::toNativeSeparators(libraryPath)
+                << QStringLiteral(": the thread %1 under versionRoot() did not stop within %2 ms of "
+                                  "requestInterruption() and quit(); it was taken out from under the root "
+                                  "and keeps running, and its version stays mapped until it ends. Let its "
+                                  "loop check QThread::isInterruptionRequested() or run an event loop.")
+                           .arg(names.join(QStringLiteral(", ")))
+                           .arg(ThreadStopMs);
+    }
+    return stranded;
+}
+
+void Retirement::retire(LoadedVersion &version, const QString &libraryPath, int number)
 {
     if (!version)
         return;
     // The version's objects and the connections made with its root as
     // context go first, while their code is still mapped; then the types it
     // registered with Qt, whose descriptions live in it.
+    Retired retired;
+    if (version.root)
+        retired.strandedThreads = stopThreads(version.root.get(), libraryPath);
     version.root.reset();
     const QStringList types = forgetMetaTypesOf(version.copyPath);
     if (!types.isEmpty()) {
         // Qt's type registry can keep names that point into the library even
-        // after the types are unregistered; unloading it would leave them
-        // dangling. Keep this version mapped (never called again) instead.
-        if (!m_warned) {
-            m_warned = true;
+        // after the types are unregistered: never unload this one.
+        retired.registeredTypes = true;
+        if (!m_warnedTypes) {
+            m_warnedTypes = true;
             qCWarning(lcLoader).noquote()
                     << QDir::toNativeSeparators(libraryPath)
                     << QStringLiteral("registered Qt types (%1); Qt keeps references to them, so each "
-                                      "version that does stays mapped after it is swapped out (its file "
-                                      "is deleted). Keep gadgets and other registered types out of the "
-                                      "state that crosses versions to avoid it.")
+                                      "version that does stays mapped until the application ends, beyond "
+                                      "the retired-copies budget (its file is deleted). Keep gadgets and "
+                                      "other registered types out of the state that crosses versions to "
+                                      "avoid it.")
                                .arg(types.join(QStringLiteral(", ")));
         }
-        m_keptMapped.push_back(std::move(version.library));
-        QFile::remove(version.copyPath);
-        version = {};
+    }
+    retired.copyPath = version.copyPath;
+    retired.bytes = QFileInfo(version.copyPath).size();
+    retired.pins = pinsOfFile(version.copyPath);
+    // Where it lies and what its functions are called can only be asked
+    // while it is mapped; kept for when it is unloaded.
+    retired.layout = copyLayout(version.copyPath, version.manifest);
+    retired.description = (number > 0 ? QStringLiteral("%1: version %2 (its copy %3)").arg(libraryPath).arg(number)
+                                       : QStringLiteral("%1: a version that never went live (its copy %3)")
+                                                 .arg(libraryPath))
+                                  .arg(QFileInfo(version.copyPath).fileName());
+    retired.library = std::move(version.library);
+    version = {};
+#if !defined(Q_OS_WIN)
+    // A mapped file can be unlinked here: the mapping keeps its pages (and
+    // its disk blocks) until it is unloaded. Windows refuses to delete a
+    // loaded DLL; there the file goes when the copy is unloaded.
+    QFile::remove(retired.copyPath);
+#endif
+    m_retired.push_back(std::move(retired));
+    enforceBudget();
+}
+
+void Retirement::discard(LoadedVersion &version, const QString &libraryPath)
+{
+    if (!version)
+        return;
+    const bool hasThreads = version.root && !version.root->findChildren<QThread *>().isEmpty();
+    if (hasThreads) {
+        // Its static initializers started threads: treat it as live.
+        retire(version, libraryPath, 0);
         return;
     }
-    if (version.library->isLoaded() && !version.library->unload())
-        qCWarning(lcLoader).noquote() << "cannot unload" << version.copyPath << ':' << version.library->errorString();
-    if (isMapped(version.copyPath))
-        qCWarning(lcLoader).noquote() << stillMappedWarning(version.copyPath); // names the cause
-    QFile::remove(version.copyPath);
+    version.root.reset();
+    if (!forgetMetaTypesOf(version.copyPath).isEmpty()) {
+        retire(version, libraryPath, 0); // kept mapped, as any version that registered types
+        return;
+    }
+    unloadNow(*version.library, version.copyPath, nullptr);
     version = {};
+}
+
+// Returns whether the copy is gone from memory.
+bool Retirement::unloadNow(QLibrary &library, const QString &copyPath, const Pins *pins)
+{
+    if (library.isLoaded() && !library.unload())
+        qCWarning(lcLoader).noquote() << "cannot unload" << copyPath << ':' << library.errorString();
+    const bool gone = !isMapped(copyPath);
+    if (!gone)
+        qCWarning(lcLoader).noquote() << stillMappedWarning(copyPath, pins ? *pins : pinsOfFile(copyPath));
+    QFile::remove(copyPath);
+    return gone;
+}
+
+void Retirement::enforceBudget()
+{
+    // Copies that can never go (registered types) or not yet (a thread still
+    // runs in them) are outside the budget: counting them would only push
+    // out the others.
+    qint64 total = 0;
+    for (const Retired &retired : m_retired) {
+        if (retired.canUnload())
+            total += retired.bytes;
+    }
+    for (auto it = m_retired.begin(); it != m_retired.end() && total > m_budget;) {
+        if (!it->canUnload()) {
+            ++it;
+            continue;
+        }
+        total -= it->bytes;
+        qCDebug(lcLoader).noquote() << "unloading the retired copy" << it->copyPath << "(beyond the budget of"
+                                    << m_budget << "bytes)";
+        if (unloadNow(*it->library, it->copyPath, &it->pins) && !reserveUnloaded(it->layout, it->description)) {
+            qCDebug(lcLoader).noquote() << "the address range of" << it->copyPath
+                                        << "could not be reserved; a stale pointer into it will not be named";
+        }
+        it = m_retired.erase(it);
+    }
 }
 
 bool loadFailedOutsideTheBytes(const QString &message, const QString &copyPath)

@@ -3,16 +3,24 @@
 #define QHOTRELOAD_VERSION_P_H
 
 #include "manifest_p.h"
+#include "pins_p.h"
 #include "privatedir_p.h"
+#include "tombstone_p.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QLibrary>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
+#include <deque>
 #include <memory>
 #include <vector>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
 
 namespace QHotReload::Internal {
 
@@ -68,20 +76,73 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
 bool loadFailedOutsideTheBytes(const QString &message, const QString &copyPath);
 
 /*!
-    Takes versions out of service once they are swapped out: their objects go
-    first while their code is still mapped, then the Qt types they registered,
-    then the copy is unloaded and deleted. A version that registered Qt types
-    stays mapped (Qt keeps references into it); the first time, a warning
-    naming \a libraryPath says so.
+    Takes versions out of service. A version that was never live (refused, or
+    overtaken by a newer build before its swap) is unloaded at once: nothing
+    of the application can point into it. A version that was live is
+    \e retired: its objects (the version root's children) are deleted while
+    its code is still mapped, but the copy itself stays mapped, its file
+    deleted where the platform allows, because the application may still hold
+    pointers into it (a detached thread, a timer or connection with a library
+    lambda, a kept function pointer, vtable or string literal, a message
+    handler). Retired copies are unloaded oldest first once their files
+    together exceed the budget (bytes; 0 unloads at once, as a plain
+    unloader would), except those that registered Qt types (Qt keeps
+    references into them) and those a thread that would not stop still runs
+    in. A retired copy is never unloaded when the Retirement goes: it stays
+    mapped until the process ends. Once one is unloaded, its address range is
+    reserved inaccessible where the platform allows (see reserveUnloaded()).
 */
 class Retirement
 {
 public:
-    void retire(LoadedVersion &version, const QString &libraryPath);
+    Retirement();
+    ~Retirement();
+    Q_DISABLE_COPY_MOVE(Retirement)
+
+    /*!
+        Retires \a version, which was live as the library's version
+        \a number (0: it never went live); \a libraryPath names it in
+        warnings and in the report of a use after it is unloaded.
+    */
+    void retire(LoadedVersion &version, const QString &libraryPath, int number);
+    //! Unloads \a version, which was never live, and deletes its copy.
+    void discard(LoadedVersion &version, const QString &libraryPath);
+
+    qint64 budget() const { return m_budget; }
+    //! Sets the budget to \a bytes and unloads what no longer fits.
+    void setBudget(qint64 bytes);
+    //! The retired copies still mapped, and the bytes of their files.
+    int retiredCount() const { return int(m_retired.size()); }
+    qint64 retiredBytes() const;
+
+    //! The default budget, or QHOTRELOAD_RETIRED_BUDGET ("256M", "1G", "0", bytes).
+    static qint64 defaultBudget();
+    //! How long threads under a version root get to stop at the swap.
+    static constexpr int ThreadStopMs = 1000;
 
 private:
-    std::vector<std::unique_ptr<QLibrary>> m_keptMapped;
-    bool m_warned = false;
+    struct Retired
+    {
+        std::unique_ptr<QLibrary> library;
+        QString copyPath;
+        qint64 bytes = 0;
+        bool registeredTypes = false;               // never unloaded: Qt keeps references into it
+        std::vector<QPointer<QThread>> strandedThreads; // still running its code
+        CopyLayout layout;                          // reserved once it is unloaded
+        QString description;                        // what a use after that names
+        Pins pins;                                  // what may keep it mapped (read before its file goes)
+        bool canUnload() const;
+    };
+
+    std::vector<QPointer<QThread>> stopThreads(QObject *root, const QString &libraryPath);
+    // \a pins: what the copy's symbols showed before its file was deleted
+    // (nullptr: the file is still there, read it if the copy stays mapped).
+    static bool unloadNow(QLibrary &library, const QString &copyPath, const Pins *pins);
+    void enforceBudget();
+
+    std::deque<Retired> m_retired;                  // oldest first
+    qint64 m_budget = 0;
+    bool m_warnedTypes = false;
 };
 
 //! The file name \a name stands for on this platform ("logic" → "liblogic.so").

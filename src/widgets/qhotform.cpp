@@ -139,6 +139,8 @@ void QHotFormPrivate::follow(const Settle::Step &step)
     case Settle::Step::Take:
     case Settle::Step::Refuse:
         return; // check() acts on these: it holds the bytes
+    case Settle::Step::Keep:
+        return; // a change beside the file: a look already planned stays
     }
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// QHotLibrary really unloads the old version: its copy is unmapped and
-// deleted, and a library with inline function-local statics starts afresh —
+// What becomes of a swapped-out version: it is retired (kept mapped, its file
+// deleted) within the retired-copies budget, the oldest unloaded beyond it;
+// with a budget of 0 it is really unloaded at once — its copy unmapped and
+// deleted, and a library with inline function-local statics starts afresh,
 // which it only does because qhot_add_library() passes -fno-gnu-unique.
 
 #include "testutil.h"
@@ -8,6 +10,7 @@
 #include <QHotReload/qhotlibrary.h>
 
 #include <QtCore/QRegularExpression>
+#include <QtCore/QScopeGuard>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -22,16 +25,119 @@ class tst_QHotLibraryUnload : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void oldCopyIsRetired();
+    void budgetUnloadsTheOldestFirst();
+    void budgetFromTheEnvironment_data();
+    void budgetFromTheEnvironment();
     void oldCopyIsUnmappedAndDeleted();
     void inlineStaticStartsFresh();
     void gnuUniqueTrap();
 };
 
+// With the default budget the swapped-out copy stays mapped (what the
+// application kept of it still works) while its file is gone.
+void tst_QHotLibraryUnload::oldCopyIsRetired()
+{
+    WatchedDir watched;
+    const QString path = watched.add(answerFixture(1));
+    QHotLibrary lib(path);
+    QVERIFY(lib.retiredBudget() > 0);
+    QVERIFY2(lib.load(), qPrintable(lib.errorString()));
+    const QString oldCopy = lib.loadedFileName();
+    using Fn = int (*)();
+    const auto oldAnswer = reinterpret_cast<Fn>(lib.resolve("answer"));
+    QVERIFY(oldAnswer);
+
+    QSignalSpy reloaded(&lib, &QHotLibrary::reloaded);
+    QVERIFY(writeLikeLd(path, readFile(answerFixture(2))));
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, Timeout);
+    QCOMPARE(call(lib), 2);
+    QCOMPARE(oldAnswer(), 1); // a pointer the application kept into version 1
+#if !defined(Q_OS_WIN)
+    QVERIFY(!QFileInfo::exists(oldCopy));
+    QCOMPARE(privateFiles(lib), QStringList{QFileInfo(lib.loadedFileName()).fileName()});
+#endif
+#if defined(Q_OS_LINUX)
+    QVERIFY2(isMapped(oldCopy), qPrintable(oldCopy));
+#endif
+}
+
+// Retired copies beyond the budget are unloaded, oldest first; lowering the
+// budget unloads at once what no longer fits.
+void tst_QHotLibraryUnload::budgetUnloadsTheOldestFirst()
+{
+    WatchedDir watched;
+    const QString path = watched.add(answerFixture(1));
+    QHotLibrary lib(path);
+    const qint64 size = QFileInfo(answerFixture(1)).size();
+    // Room for two copies (the fixtures' sizes differ by a few bytes at most).
+    lib.setRetiredBudget(2 * size + size / 2);
+    QCOMPARE(lib.retiredBudget(), 2 * size + size / 2);
+    QVERIFY2(lib.load(), qPrintable(lib.errorString()));
+
+    QSignalSpy reloaded(&lib, &QHotLibrary::reloaded);
+    QStringList copies{lib.loadedFileName()};
+    for (int v = 2; v <= 5; ++v) {
+        QVERIFY(writeLikeLd(path, readFile(answerFixture(v))));
+        QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), v - 1, Timeout);
+        QCOMPARE(call(lib), v);
+        copies << lib.loadedFileName();
+    }
+#if defined(Q_OS_LINUX)
+    // Versions 1 and 2 went, 3 and 4 are retired, 5 is live.
+    QVERIFY2(!isMapped(copies.at(0)), qPrintable(copies.at(0)));
+    QVERIFY2(!isMapped(copies.at(1)), qPrintable(copies.at(1)));
+    QVERIFY2(isMapped(copies.at(2)), qPrintable(copies.at(2)));
+    QVERIFY2(isMapped(copies.at(3)), qPrintable(copies.at(3)));
+#endif
+    QSignalSpy changed(&lib, &QHotLibrary::retiredBudgetChanged);
+    lib.setRetiredBudget(-1);
+    QCOMPARE(lib.retiredBudget(), 0);
+    QCOMPARE(changed.count(), 1);
+#if defined(Q_OS_LINUX)
+    QVERIFY2(!isMapped(copies.at(2)), qPrintable(copies.at(2)));
+    QVERIFY2(!isMapped(copies.at(3)), qPrintable(copies.at(3)));
+    QVERIFY(isMapped(copies.at(4)));
+#endif
+    QCOMPARE(call(lib), 5);
+}
+
+void tst_QHotLibraryUnload::budgetFromTheEnvironment_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<qint64>("expected"); // -1: the default, with a warning
+    QTest::newRow("bytes") << QByteArray("4096") << qint64(4096);
+    QTest::newRow("zero") << QByteArray("0") << qint64(0);
+    QTest::newRow("kilobytes") << QByteArray("300K") << qint64(300) * 1024;
+    QTest::newRow("megabytes") << QByteArray("256m") << qint64(256) * 1024 * 1024;
+    QTest::newRow("gigabytes") << QByteArray("2G") << qint64(2) * 1024 * 1024 * 1024;
+    QTest::newRow("not a number") << QByteArray("lots") << qint64(-1);
+    QTest::newRow("negative") << QByteArray("-5M") << qint64(-1);
+}
+
+void tst_QHotLibraryUnload::budgetFromTheEnvironment()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(qint64, expected);
+    const qint64 defaultBudget = QHotLibrary().retiredBudget();
+    QCOMPARE(defaultBudget, qint64(64) * 1024 * 1024);
+    qputenv("QHOTRELOAD_RETIRED_BUDGET", value);
+    const auto restore = qScopeGuard([] { qunsetenv("QHOTRELOAD_RETIRED_BUDGET"); });
+    if (expected < 0) {
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(
+                "QHOTRELOAD_RETIRED_BUDGET: .* is not a size")));
+        expected = defaultBudget;
+    }
+    QCOMPARE(QHotLibrary().retiredBudget(), expected);
+}
+
+// Budget 0: unloaded at once, as a plain unloader would.
 void tst_QHotLibraryUnload::oldCopyIsUnmappedAndDeleted()
 {
     WatchedDir watched;
     const QString path = watched.add(answerFixture(1));
     QHotLibrary lib(path);
+    lib.setRetiredBudget(0);
     QVERIFY2(lib.load(), qPrintable(lib.errorString()));
     const QString oldCopy = lib.loadedFileName();
     QVERIFY(QFileInfo::exists(oldCopy));
@@ -56,6 +162,7 @@ void tst_QHotLibraryUnload::inlineStaticStartsFresh()
     WatchedDir watched;
     const QString path = watched.add(fixture(QHOT_TEST_FIXTURE_STATIC_V1), QStringLiteral("libcounter.so"));
     QHotLibrary lib(path);
+    lib.setRetiredBudget(0);
     QVERIFY2(lib.load(), qPrintable(lib.errorString()));
     QCOMPARE(call(lib, "bump"), 1);
     QCOMPARE(call(lib, "bump"), 2);
@@ -83,6 +190,7 @@ void tst_QHotLibraryUnload::gnuUniqueTrap()
     WatchedDir watched;
     const QString path = watched.add(fixture(QHOT_TEST_FIXTURE_STATIC_UNIQUE_V1), QStringLiteral("libcounter.so"));
     QHotLibrary lib(path);
+    lib.setRetiredBudget(0); // the warning comes when the copy is unloaded
     QVERIFY2(lib.load(), qPrintable(lib.errorString()));
     QCOMPARE(call(lib, "bump"), 1);
     QCOMPARE(call(lib, "bump"), 2);
