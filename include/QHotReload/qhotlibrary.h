@@ -72,6 +72,8 @@ class QHOTRELOAD_CORE_EXPORT QHotLibrary : public QObject
     Q_PROPERTY(bool autoReload READ autoReload WRITE setAutoReload NOTIFY autoReloadChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
     Q_PROPERTY(bool crashGuard READ crashGuard WRITE setCrashGuard NOTIFY crashGuardChanged)
+    Q_PROPERTY(bool trialLoad READ trialLoad WRITE setTrialLoad NOTIFY trialLoadChanged)
+    Q_PROPERTY(int trialLoadTimeout READ trialLoadTimeout WRITE setTrialLoadTimeout NOTIFY trialLoadTimeoutChanged)
     Q_PROPERTY(QStringList requiredSymbols READ requiredSymbols WRITE setRequiredSymbols NOTIFY requiredSymbolsChanged)
     Q_PROPERTY(qint64 retiredBudget READ retiredBudget WRITE setRetiredBudget NOTIFY retiredBudgetChanged)
 
@@ -164,6 +166,36 @@ public:
     */
     bool crashGuard() const;
     bool setCrashGuard(bool enabled);
+
+    /*!
+        Whether each new version is loaded first by a helper process,
+        qhotreload-probe, installed with QHotReload (on by default; the
+        environment variable \c QHOTRELOAD_TRIAL_LOAD=0 turns the default
+        off). A version whose static initializers throw, abort, crash or do not
+        return within trialLoadTimeout() there is refused with reloadFailed()
+        naming the cause, and is never loaded into the application: the
+        running version and its state stay as they are, and the next build is
+        taken as usual. A version the probe cannot judge, because it needs a
+        symbol or a library only the application provides (or the probe is
+        missing), is loaded in the application without a trial, as with the
+        trial off; category \c qhotreload.probe says so once at debug level.
+        On Unix one probe per process is started at the first trial and kept,
+        and each trial is a fork of it (well under a millisecond for a small
+        library); on Windows each trial is a process of its own.
+    */
+    bool trialLoad() const;
+    //! Turns the trial load of new versions on or off (see trialLoad()).
+    void setTrialLoad(bool enabled);
+
+    /*!
+        How long a trial load may take, in milliseconds, before the version is
+        refused as hanging (5000 by default, or \c QHOTRELOAD_TRIAL_LOAD_TIMEOUT).
+        The calling thread waits for the trial, so this also bounds how long a
+        hanging initializer can hold it.
+    */
+    int trialLoadTimeout() const;
+    //! Sets the trial load's time limit to \a msecs (values below 1 are taken as 1).
+    void setTrialLoadTimeout(int msecs);
 
     //! Symbols every version must export; a version missing one is refused.
     QStringList requiredSymbols() const;
@@ -272,6 +304,8 @@ Q_SIGNALS:
     void requiredSymbolsChanged();
     void crashGuardChanged();
     void retiredBudgetChanged();
+    void trialLoadChanged();
+    void trialLoadTimeoutChanged();
 
 protected:
     bool event(QEvent *event) override;

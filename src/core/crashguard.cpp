@@ -132,6 +132,11 @@ QString signalName(int signal)
     case SIGFPE: return QStringLiteral("SIGFPE");
     case SIGBUS: return QStringLiteral("SIGBUS");
     case SIGILL: return QStringLiteral("SIGILL");
+    case SIGABRT: return QStringLiteral("SIGABRT");
+    case SIGTRAP: return QStringLiteral("SIGTRAP");
+    case SIGSYS: return QStringLiteral("SIGSYS");
+    case SIGKILL: return QStringLiteral("SIGKILL");
+    case SIGTERM: return QStringLiteral("SIGTERM");
     default: return QStringLiteral("signal %1").arg(signal);
     }
 }

@@ -259,6 +259,9 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *n
     source.identity = snapshot.identity;
     source.requiredSymbols = requiredSymbols;
     source.slots = tables->allSlots();
+    // A rollback brings back bytes that ran here before: no trial for them.
+    source.trialLoadMs = trialLoad && origin == Origin::File ? trialLoadTimeout : 0;
+    source.replacesRunning = bool(current);
     QString why;
     LoadedVersion version = loadVersion(dir, source, &why, notCopied, outside);
     if (!version) {
@@ -643,4 +646,35 @@ bool QHotLibrary::setCrashGuard(bool enabled)
     d->tables->closeStraightPath();
     Q_EMIT crashGuardChanged();
     return true;
+}
+
+bool QHotLibrary::trialLoad() const
+{
+    Q_D(const QHotLibrary);
+    return d->trialLoad;
+}
+
+void QHotLibrary::setTrialLoad(bool enabled)
+{
+    Q_D(QHotLibrary);
+    if (d->trialLoad == enabled)
+        return;
+    d->trialLoad = enabled;
+    Q_EMIT trialLoadChanged();
+}
+
+int QHotLibrary::trialLoadTimeout() const
+{
+    Q_D(const QHotLibrary);
+    return d->trialLoadTimeout;
+}
+
+void QHotLibrary::setTrialLoadTimeout(int msecs)
+{
+    Q_D(QHotLibrary);
+    msecs = qMax(1, msecs);
+    if (d->trialLoadTimeout == msecs)
+        return;
+    d->trialLoadTimeout = msecs;
+    Q_EMIT trialLoadTimeoutChanged();
 }

@@ -5,6 +5,7 @@
 #include <QHotReload/qhotlibrary.h>
 
 #include "binding_p.h"
+#include "probe_p.h"
 #include "settle_p.h"
 #include "snapshot_p.h"
 #include "sync_p.h"
@@ -105,6 +106,8 @@ public:
 
     // Crash guard: what a rollback goes back to.
     bool crashGuard = false;
+    bool trialLoad = QHotReload::Internal::trialLoadByDefault();
+    int trialLoadTimeout = QHotReload::Internal::defaultTrialLoadTimeout();
     bool rollbackPending = false;     // a crashed version is live until the rollback swap
     struct {
         QByteArray bytes;

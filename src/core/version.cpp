@@ -5,6 +5,7 @@
 #include "logging_p.h"
 #include "metatypes_p.h"
 #include "pins_p.h"
+#include "probe_p.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDeadlineTimer>
@@ -55,6 +56,18 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     if (copyPath.isEmpty())
         return cannotCopy(dir->errorString());
 
+    if (source.trialLoadMs > 0) {
+        // Out of process first: a static initializer that crashes or hangs
+        // must do it there, not in the application's thread.
+        const QString refusal = trialLoad(copyPath, source.trialLoadMs);
+        if (!refusal.isEmpty()) {
+            *error = QStringLiteral("refused: %1 in a trial load; %2")
+                             .arg(refusal, source.replacesRunning ? QStringLiteral("the running version is kept")
+                                                                  : QStringLiteral("it was not loaded"));
+            QFile::remove(copyPath);
+            return {};
+        }
+    }
     auto library = std::make_unique<QLibrary>(copyPath);
     // Resolve everything now: a missing dependency fails here, not at a call.
     library->setLoadHints(QLibrary::ResolveAllSymbolsHint);

@@ -47,12 +47,16 @@ struct VersionSource
     QByteArray identity;
     QStringList requiredSymbols;
     QList<QHotModule::Slot *> slots;
+    int trialLoadMs = 0;       //!< the trial load's time limit; 0: no trial (see probe_p.h)
+    bool replacesRunning = false; //!< a version is running (for the words of a refusal)
 };
 
 /*!
     The fourth stage of the reload path: from checked bytes to a version that
     can be swapped in. Copies \a bytes into the private directory (made anew
-    when a cleaner removed it), opens the copy resolving every symbol, checks
+    when a cleaner removed it), trial-loads the copy out of process (a
+    version whose static initializer throws, aborts, crashes or hangs there
+    is refused), opens the copy resolving every symbol, checks
     the required symbols and the manifest, and binds every function of
     \a slots. Nothing of the running version is touched.
 

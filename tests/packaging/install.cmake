@@ -5,7 +5,7 @@
 # tree (the package must work from any fresh configure, wherever it lies).
 #
 #   -DBUILD_DIR= -DSOURCE_DIR= -DPREFIX= -DLIBDIR= -DINCLUDEDIR= -DDATADIR=
-#   -DVERSION= -DSOVERSION= [-DCONFIG=] [-DREADELF=] [-DWIDGETS=0|1]
+#   -DVERSION= -DSOVERSION= [-DLIBEXECDIR=] [-DCONFIG=] [-DREADELF=] [-DWIDGETS=0|1]
 
 foreach(var BUILD_DIR SOURCE_DIR PREFIX LIBDIR INCLUDEDIR DATADIR VERSION SOVERSION)
     if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
@@ -69,6 +69,13 @@ if(skipped)
 endif()
 foreach(name libQHotReloadCore.so libQHotReloadCore.so.${SOVERSION} libQHotReloadCore.so.${VERSION})
     expect("${LIBDIR}/${name}")
+endforeach()
+# The trial-load probe, where libQHotReloadCore looks for it (relative to itself).
+if(NOT LIBEXECDIR)
+    set(LIBEXECDIR libexec)
+endif()
+foreach(name qhotreload-probe qhotreload-probe-rehearsal.so)
+    expect("${LIBEXECDIR}/qhotreload/${name}")
 endforeach()
 foreach(name QHotReloadConfig.cmake QHotReloadConfigVersion.cmake QHotReloadTargets.cmake
              QHotReloadFunctions.cmake)

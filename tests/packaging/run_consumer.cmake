@@ -98,7 +98,10 @@ function(build_and_check config ENABLED NEEDED)
     message(STATUS "built ${config}")
 
     set(host "${out_dir}/host${CMAKE_EXECUTABLE_SUFFIX}")
-    execute_process(COMMAND "${host}" RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output
+    # The probe says where it was found (and, had it not been, that there was
+    # no trial load).
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E env "QT_LOGGING_RULES=qhotreload.probe.debug=true" "${host}"
+        RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output
         TIMEOUT 180)
     message("${output}")
     if(NOT result EQUAL 0)
@@ -117,6 +120,21 @@ function(build_and_check config ENABLED NEEDED)
     endif()
     if(at EQUAL -1)
         message(FATAL_ERROR "the host's output is not that of hot reload ${ENABLED}")
+    endif()
+    # Hot: each version was trial-loaded by the probe that came with this
+    # QHotReload (the installed one for a package, else the one built beside
+    # libQHotReloadCore), found without help from the environment.
+    if(NOT ENABLED STREQUAL "OFF")
+        if(NOT output MATCHES "started the probe server ([^\n]*qhotreload-probe) pid")
+            message(FATAL_ERROR "the host did not start the trial-load probe")
+        endif()
+        set(probe "${CMAKE_MATCH_1}")
+        if(PACKAGE_PREFIX AND NOT probe MATCHES "^${PACKAGE_PREFIX}/")
+            message(FATAL_ERROR "the probe ${probe} is not the one installed in ${PACKAGE_PREFIX}")
+        endif()
+        if(output MATCHES "no trial load for")
+            message(FATAL_ERROR "a version was loaded without a trial")
+        endif()
     endif()
 
     set(widgets_check "${out_dir}/widgets_check${CMAKE_EXECUTABLE_SUFFIX}")
