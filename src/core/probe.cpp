@@ -454,8 +454,16 @@ QString trialLoad(const QString &copyPath, int timeoutMs)
 
 bool trialLoadByDefault()
 {
+#if defined(__SANITIZE_THREAD__)
+    // Under ThreadSanitizer the probe's forked children do not answer (its
+    // runtime does not survive the server's fork), so every swap would wait
+    // for the time limit: off by default there; setTrialLoad(true) still
+    // turns it on.
+    return false;
+#else
     const QByteArray value = qgetenv("QHOTRELOAD_TRIAL_LOAD").trimmed().toLower();
     return !(value == "0" || value == "off" || value == "false" || value == "no");
+#endif
 }
 
 int defaultTrialLoadTimeout()

@@ -24,6 +24,7 @@
 #include <vector>
 
 #if defined(Q_OS_UNIX)
+#include <sys/mman.h>
 #include <sys/resource.h>
 #endif
 
@@ -108,9 +109,27 @@ bool writeShuffled(const QString &path, const QByteArray &bytes, int round, bool
     QFile file(path);
     if (!file.open(QIODevice::ReadWrite | QIODevice::NewOnly) || !file.resize(bytes.size()))
         return false;
-    uchar *map = mapped ? file.map(0, bytes.size()) : nullptr;
-    if (mapped && !map)
-        return false;
+    // The mapping is made here, not by QFile::map: ThreadSanitizer ignores
+    // what Qt calls (.ci/tsan.supp), so it would not learn of the unmapping
+    // and would take this thread's writes for the library later loaded at
+    // the same address.
+    uchar *map = nullptr;
+#if defined(__SANITIZE_THREAD__)
+    // ld.so later maps a version where this mapping was, by its own mmap that
+    // TSan does not see; TSan would take the loader's first read for a race
+    // with this thread's writes. The other presets keep the mapped writer.
+    mapped = false;
+#endif
+    if (mapped) {
+#if defined(Q_OS_UNIX)
+        void *got = ::mmap(nullptr, size_t(bytes.size()), PROT_READ | PROT_WRITE, MAP_SHARED, file.handle(), 0);
+        map = got == MAP_FAILED ? nullptr : static_cast<uchar *>(got);
+#else
+        map = file.map(0, bytes.size());
+#endif
+        if (!map)
+            return false;
+    }
     int piece = 0;
     for (const auto &[from, length] : shuffledPieces(bytes.size(), 8, round)) {
         if (piece++ > 0)
@@ -121,7 +140,11 @@ bool writeShuffled(const QString &path, const QByteArray &bytes, int round, bool
             return false;
         }
     }
+#if defined(Q_OS_UNIX)
+    return !map || ::munmap(map, size_t(bytes.size())) == 0;
+#else
     return !map || file.unmap(map);
+#endif
 }
 
 enum class Style { InPlace, AfterUnlink, Ld, GoldHeadFirst, GoldTailFirst, Lld, Shuffled, Mapped };
