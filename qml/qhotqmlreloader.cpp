@@ -3,6 +3,7 @@
 
 #include "qmlcarry_p.h"
 #include "qmllogging_p.h"
+#include "qmlsources_p.h"
 #include "qmltree_p.h"
 
 #include <QtCore/QDir>
@@ -33,7 +34,7 @@ public:
     QHotQmlReloaderPrivate(QHotQmlReloader *q, QQmlEngine *engine) : q(q), engine(engine) { }
 
     QString localPath(const QUrl &url) const;
-    QString text(const QUrl &url) const;
+    QString text(const QUrl &url, bool fromSource) const;
     void follow(const QUrl &url);
     void followScene();
     void fileChanged(const QString &path);
@@ -46,7 +47,10 @@ public:
 
     QHotQmlReloader *q;
     QQmlEngine *engine;
+    bool engineGone = false;
     bool enabled = true;
+    QmlSources sources;
+    QmlServe serve;
     QList<QPointer<QObject>> roots;
     QFileSystemWatcher watcher;
     // Per file URL as the scene loaded it: its text when its objects were made.
@@ -65,12 +69,15 @@ QString QHotQmlReloaderPrivate::localPath(const QUrl &url) const
 {
     if (url.isLocalFile())
         return QFileInfo(url.toLocalFile()).absoluteFilePath();
-    return {};
+    return sources.sourceOf(url);
 }
 
-QString QHotQmlReloaderPrivate::text(const QUrl &url) const
+QString QHotQmlReloaderPrivate::text(const QUrl &url, bool fromSource) const
 {
-    const QString path = url.isLocalFile() ? url.toLocalFile() : QStringLiteral(":") + url.path();
+    // What runs was read from the resource; a save is read from the source file.
+    QString path = url.isLocalFile() ? url.toLocalFile() : QStringLiteral(":") + url.path();
+    if (fromSource && !localPath(url).isEmpty())
+        path = localPath(url);
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
@@ -79,7 +86,7 @@ void QHotQmlReloaderPrivate::follow(const QUrl &url)
 {
     if (texts.contains(url))
         return;
-    texts.insert(url, text(url));
+    texts.insert(url, text(url, false));
     const QString path = localPath(url);
     if (!path.isEmpty()) {
         urlsOfPath[path].append(url);
@@ -223,7 +230,9 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
 {
     if (url.fileName().endsWith(QLatin1String(".js")) || url.fileName().endsWith(QLatin1String(".mjs"))) {
         // A script is part of the files that import it.
-        texts.insert(url, text(url));
+        texts.insert(url, text(url, true));
+        if (!url.isLocalFile())
+            serve.serve(url, localPath(url));
         bool all = true;
         for (const QUrl &importer : importers.value(url))
             all = reload(importer) && all;
@@ -240,7 +249,9 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
     // The new text is read: every cached component (this one, those it uses) is compiled again.
     engine->clearComponentCache();
     const QString oldText = texts.value(url);
-    const QString newText = text(url);
+    const QString newText = text(url, true);
+    if (!url.isLocalFile())
+        serve.serve(url, localPath(url));
     QQmlComponent component(engine, url, QQmlComponent::PreferSynchronous);
     if (component.isError()) {
         fail(url, firstError(component.errors()));
@@ -302,9 +313,16 @@ QHotQmlReloader::QHotQmlReloader(QQmlEngine *engine)
 {
     connect(&d_ptr->watcher, &QFileSystemWatcher::fileChanged, this,
             [this](const QString &path) { d_ptr->fileChanged(path); });
+    d_ptr->sources.read();
+    engine->addUrlInterceptor(&d_ptr->serve);
+    connect(engine, &QObject::destroyed, this, [this] { d_ptr->engineGone = true; });
 }
 
-QHotQmlReloader::~QHotQmlReloader() = default;
+QHotQmlReloader::~QHotQmlReloader()
+{
+    if (!d_ptr->engineGone)
+        d_ptr->engine->removeUrlInterceptor(&d_ptr->serve);
+}
 
 QHotQmlReloader *QHotQmlReloader::forEngine(QQmlEngine *engine)
 {

@@ -8,6 +8,7 @@
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QPointer>
 #include <QtCore/QSaveFile>
 #include <QtCore/QTemporaryDir>
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void scriptImportReloads();
     void quickSavesShowTheLast();
     void switchedOff();
+    void moduleReloadsFromSource();
 
 private:
     QString path(const QString &name) const { return m_dir->filePath(name); }
@@ -250,6 +252,59 @@ void tst_QmlReload::switchedOff()
     QCOMPARE(item(QStringLiteral("b1")), b1.data());
     QVERIFY(m_reloader->reloadFile(QUrl::fromLocalFile(path(QStringLiteral("Badge.qml")))));
     QCOMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
+}
+
+void tst_QmlReload::moduleReloadsFromSource()
+{
+    // The build tree's copies are the module's sources: put the originals back first.
+    const QDir original(QStringLiteral(QHOT_QMLRELOAD_MODULE));
+    const QDir copy(QStringLiteral(QHOT_QMLRELOAD_MODULE_COPY));
+    for (const QString &name : {QStringLiteral("ModuleMain.qml"), QStringLiteral("Card.qml")}) {
+        QFile::remove(copy.filePath(name));
+        QVERIFY(QFile::copy(original.filePath(name), copy.filePath(name)));
+    }
+    QQuickView view;
+    // Qt 6.5 puts modules under qrc:/qt/qml by default; Qt 6.4 under qrc:/.
+    const QString prefix = QFile::exists(QStringLiteral(":/qt/qml/QHotLive/ModuleMain.qml")) ? QStringLiteral("/qt/qml")
+                                                                                            : QString();
+    view.setSource(QUrl(QStringLiteral("qrc:%1/QHotLive/ModuleMain.qml").arg(prefix)));
+    QVERIFY2(view.status() == QQuickView::Ready, qPrintable(view.errors().value(0).toString()));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QHotQmlReloader *reloader = QHotQmlReloader::forEngine(view.engine());
+    reloader->addRoot(view.rootObject());
+    // Found through the map qhot_qml_sources() compiled in: the source files are watched.
+    const QString cardFile = QFileInfo(copy.filePath(QStringLiteral("Card.qml"))).absoluteFilePath();
+    QVERIFY2(reloader->watchedFiles().contains(cardFile), qPrintable(reloader->watchedFiles().join(u' ')));
+
+    QPointer<QQuickItem> card = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("card"));
+    QPointer<QQuickItem> other = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("other"));
+    card->setProperty("score", 3);
+    QSignalSpy reloaded(reloader, &QHotQmlReloader::reloaded);
+    QFile source(cardFile);
+    QVERIFY(source.open(QIODevice::ReadOnly));
+    QString text = QString::fromUtf8(source.readAll());
+    source.close();
+    text.replace(QStringLiteral("\"card \""), QStringLiteral("\"edited \"")).replace(QStringLiteral("red"),
+                                                                                    QStringLiteral("lime"));
+    QSaveFile save(cardFile);
+    QVERIFY(save.open(QIODevice::WriteOnly) && save.write(text.toUtf8()) > 0 && save.commit());
+    QVERIFY(reloaded.wait(5000));
+    QCOMPARE(reloaded.first().first().toString(), cardFile);
+
+    // The new card is made from the source file, not from the resource or its compiled copy.
+    QQuickItem *now = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("card"));
+    QVERIFY(now && now != card.data());
+    QCOMPARE(now->findChild<QObject *>(QStringLiteral("caption"))->property("text").toString(),
+             QStringLiteral("edited 3"));
+    QCOMPARE(now->x(), 20.);
+    QCOMPARE(view.rootObject()->findChild<QQuickItem *>(QStringLiteral("other")), other.data());
+    const QPoint inCard = now->mapToScene(QPointF(55, 55)).toPoint();
+    QTRY_COMPARE(view.grabWindow().pixelColor(inCard), QColor(QStringLiteral("lime")));
+    for (const QString &name : {QStringLiteral("ModuleMain.qml"), QStringLiteral("Card.qml")}) {
+        QFile::remove(copy.filePath(name));
+        QVERIFY(QFile::copy(original.filePath(name), copy.filePath(name)));
+    }
 }
 
 QTEST_MAIN(tst_QmlReload)
