@@ -7,6 +7,7 @@
 #include "qmltree_p.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QFileSystemWatcher>
@@ -63,6 +64,7 @@ public:
     QmlBaselines baselines;
     int kept = 0;
     int changed = 0;
+    int lastMs = -1;
 };
 
 QString QHotQmlReloaderPrivate::localPath(const QUrl &url) const
@@ -238,6 +240,8 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
             all = reload(importer) && all;
         return all;
     }
+    QElapsedTimer took;
+    took.start();
     QList<QObject *> live;
     for (const QPointer<QObject> &root : std::as_const(roots)) {
         if (root)
@@ -303,6 +307,7 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
     }
     // Files the new objects use for the first time are followed too.
     followScene();
+    lastMs = int(took.elapsed());
     const QString path = localPath(url);
     Q_EMIT q->reloaded(path.isEmpty() ? url.toString() : path);
     return true;
@@ -396,6 +401,11 @@ bool QHotQmlReloader::reloadFile(const QUrl &file)
     for (const QUrl &u : urls)
         ok = d->reload(u) && ok;
     return ok;
+}
+
+int QHotQmlReloader::lastReloadMs() const
+{
+    return d_ptr->lastMs;
 }
 
 int QHotQmlReloader::lastKeptProperties() const

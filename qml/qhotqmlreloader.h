@@ -89,7 +89,9 @@ public:
     */
     bool reloadFile(const QUrl &file);
 
-    //! The number of properties changed at run time that the last reload kept, and that it saw.
+    //! How long the last reload took, in ms: from reading the saved file to the new objects in place.
+    int lastReloadMs() const;
+    //! The number of properties changed at run time that the last reload kept.
     int lastKeptProperties() const;
     //! The number of properties changed at run time that the last reload saw.
     int lastChangedProperties() const;

@@ -144,6 +144,11 @@ void tst_QmlReload::componentUsedThreeTimes()
     QCOMPARE(labelOf(QStringLiteral("b2")), QStringLiteral("new v1 7"));
     QVERIFY(m_reloader->lastChangedProperties() > 0);
     QCOMPARE(m_reloader->lastKeptProperties(), m_reloader->lastChangedProperties());
+    // The one status model says it, as for a library's reload.
+    QObject *status = m_view->rootObject()->findChild<QObject *>(QStringLiteral("status"));
+    QCOMPARE(status->property("state").toInt(), 4); // HotReloadStatus.Reloaded
+    QVERIFY2(status->property("text").toString().startsWith(QStringLiteral("Badge.qml live")),
+             qPrintable(status->property("text").toString()));
     // The old ones are gone; the sibling and the root are the same objects with their values.
     QTRY_VERIFY(!b1 && !b2 && !b3);
     QVERIFY(sibling);
@@ -198,6 +203,10 @@ void tst_QmlReload::brokenFileKeepsScene()
     QCOMPARE(labelOf(QStringLiteral("b1")), QStringLiteral("v1 4"));
     QCOMPARE(m_view->rootObject()->findChild<QObject *>(QStringLiteral("hot"))->property("lastError").toString(),
              message);
+    QObject *status = m_view->rootObject()->findChild<QObject *>(QStringLiteral("status"));
+    QCOMPARE(status->property("state").toInt(), 5); // HotReloadStatus.Refused
+    QVERIFY2(status->property("text").toString().startsWith(QStringLiteral("refused: Badge.qml:")),
+             qPrintable(status->property("text").toString()));
 
     // The next good save takes.
     QString fixed = good;

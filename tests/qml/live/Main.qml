@@ -11,6 +11,8 @@ Item {
     property int clicks: 0
 
     HotQml { id: hot; objectName: "hot" }
+    // The status the indicators show: QML saves go through it too.
+    HotReloadStatus { id: status; objectName: "status" }
 
     Badge { id: b1; objectName: "b1"; x: 10 }
     Badge { id: b2; objectName: "b2"; x: 110 }
