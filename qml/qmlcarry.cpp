@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "qmlcarry_p.h"
 
+#include "qmllogging_p.h"
+
 #include <QtCore/QMetaProperty>
 #include <QtCore/QRegularExpression>
+#include <QtQml/QJSValue>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
 
@@ -33,7 +36,20 @@ bool same(const QVariant &a, const QVariant &b)
 {
     if (isObject(a) || isObject(b))
         return isObject(a) && isObject(b) && rawObject(a) == rawObject(b);
+    // QVariant does not compare JavaScript values (an unset gradient is one).
+    if (a.metaType() == QMetaType::fromType<QJSValue>() && b.metaType() == a.metaType())
+        return a.value<QJSValue>().strictlyEquals(b.value<QJSValue>());
     return a == b;
+}
+
+// A width or height no one set follows the item's implicit size (a Text's
+// text): the new item computes its own.
+bool followsImplicitSize(const QObject *object, const QByteArray &name, const QVariant &value)
+{
+    if (name != "width" && name != "height")
+        return false;
+    const QVariant implicit = object->property(name == "width" ? "implicitWidth" : "implicitHeight");
+    return implicit.isValid() && implicit == value;
 }
 
 } // namespace
@@ -80,7 +96,8 @@ QVariantMap QmlCarry::changedValues(QObject *old, const QUrl &file)
     const QmlTree::Values now = QmlTree::values(old);
     for (auto it = now.cbegin(); it != now.cend(); ++it) {
         const auto was = base->constFind(it.key());
-        if (was != base->cend() && !same(*was, it.value()) && !bound.contains(it.key()))
+        if (was != base->cend() && !same(*was, it.value()) && !bound.contains(it.key())
+            && !followsImplicitSize(old, it.key(), it.value()))
             out.insert(QString::fromLatin1(it.key()), it.value());
     }
     return out;
@@ -185,9 +202,11 @@ void QmlCarry::write(QObject *made, const QVariantMap &values, QObject *old)
                                                                   QString::fromLatin1(mo->property(index).typeName()));
         else if (!mo->property(index).write(made, value))
             why = QStringLiteral("not written");
-        if (why.isEmpty())
+        if (why.isEmpty()) {
             ++m_kept;
-        else
+            qCDebug(lcQml, "kept '%s' of %s", name.constData(), qPrintable(nameOf(old)));
+        }
+        if (!why.isEmpty())
             m_lost.append(QStringLiteral("'%1' of %2: %3").arg(it.key(), nameOf(old), why));
     }
 }

@@ -17,7 +17,8 @@ namespace {
 bool structural(const QByteArray &name)
 {
     static const QSet<QByteArray> names{"parent", "data", "resources", "children", "visibleChildren", "states",
-                                        "transitions", "anchors", "contentItem", "transientParent", "screen"};
+                                        "transitions", "anchors", "contentItem", "transientParent", "screen",
+                                        "implicitWidth", "implicitHeight"};
     return names.contains(name);
 }
 
