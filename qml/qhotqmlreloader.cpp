@@ -44,6 +44,7 @@ public:
     QObject *make(QQmlComponent &component, QObject *old, const QUrl &url, QList<QQmlError> *errors);
     QmlTree::Values pristine(const QUrl &url, const QString &oldText);
     void place(QObject *old, QObject *made);
+    QVariantMap givenAtCreation(QObject *old, QObject *made, const QSet<QByteArray> &assigned) const;
     void fail(const QUrl &url, const QString &message);
 
     QHotQmlReloader *q;
@@ -221,6 +222,22 @@ void QHotQmlReloaderPrivate::place(QObject *old, QObject *made)
     old->deleteLater();
 }
 
+QVariantMap QHotQmlReloaderPrivate::givenAtCreation(QObject *old, QObject *made, const QSet<QByteArray> &assigned) const
+{
+    // A scene root's property the file declares without a value, that the
+    // application gave when it made the scene (initial properties), keeps it.
+    QVariantMap out;
+    const QmlTree::Values *base = baselines.find(old);
+    if (!base)
+        return out;
+    for (auto it = base->cbegin(); it != base->cend(); ++it) {
+        const QVariant fresh = made->property(it.key().constData());
+        if (!assigned.contains(it.key()) && fresh.isValid() && !QmlTree::sameValue(fresh, it.value()))
+            out.insert(QString::fromLatin1(it.key()), old->property(it.key().constData()));
+    }
+    return out;
+}
+
 void QHotQmlReloaderPrivate::fail(const QUrl &url, const QString &message)
 {
     qCWarning(lcQml, "%s", qPrintable(message));
@@ -287,7 +304,10 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
         made.append(m);
     }
     texts.insert(url, newText);
-    for (const Made &m : std::as_const(made)) {
+    const QSet<QByteArray> assigned = QmlTree::assignedNames(oldText) + QmlTree::assignedNames(newText);
+    for (Made &m : made) {
+        if (qmlContext(m.old) && qmlContext(m.old)->contextObject() == m.old)
+            m.values.insert(givenAtCreation(m.old, m.made, assigned));
         baselines.record(m.made, true);
         carry.pair(m.old, m.made);
     }

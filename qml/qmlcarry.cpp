@@ -5,7 +5,6 @@
 
 #include <QtCore/QMetaProperty>
 #include <QtCore/QRegularExpression>
-#include <QtQml/QJSValue>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
 
@@ -18,28 +17,6 @@ QByteArray typeKey(const QObject *object)
 {
     static const QRegularExpression suffix(QStringLiteral("_QML(?:TYPE)?_\\d+$"));
     return QString::fromLatin1(object->metaObject()->className()).remove(suffix).toLatin1();
-}
-
-bool isObject(const QVariant &v)
-{
-    return v.metaType().flags() & QMetaType::PointerToQObject;
-}
-
-// The pointer itself, without touching the object (it may be gone: a
-// value of an object made only to be compared).
-QObject *rawObject(const QVariant &v)
-{
-    return isObject(v) ? *static_cast<QObject *const *>(v.constData()) : nullptr;
-}
-
-bool same(const QVariant &a, const QVariant &b)
-{
-    if (isObject(a) || isObject(b))
-        return isObject(a) && isObject(b) && rawObject(a) == rawObject(b);
-    // QVariant does not compare JavaScript values (an unset gradient is one).
-    if (a.metaType() == QMetaType::fromType<QJSValue>() && b.metaType() == a.metaType())
-        return a.value<QJSValue>().strictlyEquals(b.value<QJSValue>());
-    return a == b;
 }
 
 // A width or height no one set follows the item's implicit size (a Text's
@@ -96,7 +73,7 @@ QVariantMap QmlCarry::changedValues(QObject *old, const QUrl &file)
     const QmlTree::Values now = QmlTree::values(old);
     for (auto it = now.cbegin(); it != now.cend(); ++it) {
         const auto was = base->constFind(it.key());
-        if (was != base->cend() && !same(*was, it.value()) && !bound.contains(it.key())
+        if (was != base->cend() && !QmlTree::sameValue(*was, it.value()) && !bound.contains(it.key())
             && !followsImplicitSize(old, it.key(), it.value()))
             out.insert(QString::fromLatin1(it.key()), it.value());
     }
@@ -113,7 +90,7 @@ QVariantMap QmlCarry::rootValues(QObject *old, const QmlTree::Values *pristine, 
         for (auto it = base->cbegin(); it != base->cend(); ++it) {
             const auto plain = pristine->constFind(it.key());
             const QString name = QString::fromLatin1(it.key());
-            if (plain != pristine->cend() && !isObject(*plain) && !same(*plain, it.value()) && !out.contains(name))
+            if (plain != pristine->cend() && !QmlTree::isObject(*plain) && !QmlTree::sameValue(*plain, it.value()) && !out.contains(name))
                 out.insert(name, old->property(it.key().constData()));
         }
     }
@@ -172,9 +149,9 @@ void QmlCarry::pairInside(QObject *old, QObject *made)
 
 bool QmlCarry::convert(QVariant &value, const QMetaProperty &target) const
 {
-    if (isObject(value)) {
+    if (QmlTree::isObject(value)) {
         // A pointer to an object that is made again points to its new one.
-        QObject *o = rawObject(value);
+        QObject *o = QmlTree::rawObject(value);
         if (QObject *made = m_newFor.value(o))
             o = made;
         value = QVariant::fromValue(o);

@@ -3,6 +3,7 @@
 
 #include <QtCore/QMetaProperty>
 #include <QtCore/QRegularExpression>
+#include <QtQml/QJSValue>
 #include <QtQml/QQmlContext>
 #include <QtQml/QQmlEngine>
 #include <QtQuick/QQuickItem>
@@ -31,6 +32,28 @@ QQmlContext *ownContext(QObject *object)
 }
 
 } // namespace
+
+bool isObject(const QVariant &v)
+{
+    return v.metaType().flags() & QMetaType::PointerToQObject;
+}
+
+// The pointer itself, without touching the object (it may be gone: a
+// value of an object made only to be compared).
+QObject *rawObject(const QVariant &v)
+{
+    return isObject(v) ? *static_cast<QObject *const *>(v.constData()) : nullptr;
+}
+
+bool sameValue(const QVariant &a, const QVariant &b)
+{
+    if (isObject(a) || isObject(b))
+        return isObject(a) && isObject(b) && rawObject(a) == rawObject(b);
+    // QVariant does not compare JavaScript values (an unset gradient is one).
+    if (a.metaType() == QMetaType::fromType<QJSValue>() && b.metaType() == a.metaType())
+        return a.value<QJSValue>().strictlyEquals(b.value<QJSValue>());
+    return a == b;
+}
 
 QList<QObject *> subtree(QObject *root)
 {
@@ -150,7 +173,9 @@ Values values(QObject *object)
     return out;
 }
 
-QSet<QByteArray> boundNames(const QString &text)
+namespace {
+
+QSet<QByteArray> assignments(const QString &text, bool boundOnly)
 {
     // "name: value" and "property type name: value" at the start of a line;
     // a value that is a number, a string, true/false/null or an enum
@@ -171,14 +196,26 @@ QSet<QByteArray> boundNames(const QString &text)
         const QRegularExpressionMatch m = it.next();
         const QString name = m.captured(1).section(QLatin1Char('.'), -1);
         const QString value = m.captured(2).trimmed();
-        if (name == QLatin1String("id") || value.isEmpty() || literal.match(value).hasMatch())
+        if (name == QLatin1String("id") || value.isEmpty() || (boundOnly && literal.match(value).hasMatch()))
             continue;
         // "delegate: Rectangle {": an object, not a binding.
-        if (value.front().isUpper() && value.endsWith(QLatin1Char('{')))
+        if (boundOnly && value.front().isUpper() && value.endsWith(QLatin1Char('{')))
             continue;
         names.insert(name.toUtf8());
     }
     return names;
+}
+
+} // namespace
+
+QSet<QByteArray> boundNames(const QString &text)
+{
+    return assignments(text, true);
+}
+
+QSet<QByteArray> assignedNames(const QString &text)
+{
+    return assignments(text, false);
 }
 
 QList<QUrl> scriptImports(const QString &text, const QUrl &base)

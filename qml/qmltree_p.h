@@ -20,6 +20,13 @@ namespace QHotReload::Detail::QmlTree {
 
 using Values = QHash<QByteArray, QVariant>;
 
+//! \internal True if \a value holds a pointer to a QObject.
+bool isObject(const QVariant &value);
+//! \internal The pointer \a value holds, without touching the object (it may be gone).
+QObject *rawObject(const QVariant &value);
+//! \internal \a a and \a b are the same value (pointers compared as pointers, JavaScript values as such).
+bool sameValue(const QVariant &a, const QVariant &b);
+
 //! \internal \a root and every object under it (QObject children, visual children, a window's content), once each.
 QList<QObject *> subtree(QObject *root);
 
@@ -49,6 +56,9 @@ bool carriable(const QObject *object, const QByteArray &name);
 
 //! \internal The property names the QML text \a text binds to an expression (not a literal).
 QSet<QByteArray> boundNames(const QString &text);
+
+//! \internal The property names the QML text \a text gives a value at all (a literal or a binding).
+QSet<QByteArray> assignedNames(const QString &text);
 
 //! \internal The .js files \a text imports, resolved against \a base.
 QList<QUrl> scriptImports(const QString &text, const QUrl &base);

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void quickSavesShowTheLast();
     void switchedOff();
     void moduleReloadsFromSource();
+    void sceneFileKeepsState();
 
 private:
     QString path(const QString &name) const { return m_dir->filePath(name); }
@@ -314,6 +315,34 @@ void tst_QmlReload::moduleReloadsFromSource()
         QFile::remove(copy.filePath(name));
         QVERIFY(QFile::copy(original.filePath(name), copy.filePath(name)));
     }
+}
+
+void tst_QmlReload::sceneFileKeepsState()
+{
+    // Main.qml itself: its root is made again, with what the app changed in it and below.
+    QPointer<QQuickItem> oldRoot = m_view->rootObject();
+    oldRoot->setProperty("clicks", 6);
+    item(QStringLiteral("b2"))->setProperty("count", 8);
+    item(QStringLiteral("sibling"))->setProperty("taps", 2);
+    QSignalSpy replaced(m_reloader, &QHotQmlReloader::rootReplaced);
+    QSignalSpy reloaded(m_reloader, &QHotQmlReloader::reloaded);
+    QString text = read(QStringLiteral("Main.qml"));
+    text.replace(QStringLiteral("color: \"blue\""), QStringLiteral("color: \"lime\""));
+    QVERIFY(write(QStringLiteral("Main.qml"), text));
+    QVERIFY(reloaded.wait(5000));
+    QCOMPARE(reloaded.first().first().toString(), path(QStringLiteral("Main.qml")));
+    QCOMPARE(replaced.count(), 1);
+    auto *root = qobject_cast<QQuickItem *>(replaced.first().at(1).value<QObject *>());
+    QVERIFY(root && root != oldRoot.data());
+    QCOMPARE(root->parentItem(), m_view->contentItem());
+    QVERIFY(m_reloader->roots().contains(root));
+    QCOMPARE(root->property("clicks").toInt(), 6);
+    QQuickItem *sibling = root->findChild<QQuickItem *>(QStringLiteral("sibling"));
+    QCOMPARE(sibling->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
+    QCOMPARE(sibling->property("taps").toInt(), 2);
+    QCOMPARE(root->findChild<QQuickItem *>(QStringLiteral("b2"))->property("count").toInt(), 8);
+    QCOMPARE(root->findChild<QQuickItem *>(QStringLiteral("b2"))->x(), 110.);
+    QTRY_VERIFY(!oldRoot);
 }
 
 QTEST_MAIN(tst_QmlReload)
