@@ -411,6 +411,29 @@ QStringList QHotQmlReloader::watchedFiles() const
     return files;
 }
 
+void QHotQmlReloader::setSourceFile(const QUrl &url, const QString &sourceFile)
+{
+    Q_D(QHotQmlReloader);
+    const QUrl file = QmlTree::fileUrl(url);
+    const QString path = QFileInfo(sourceFile).absoluteFilePath();
+    const QString before = d->localPath(file);
+    d->sources.set(file, path);
+    if (!d->texts.contains(file) || before == path)
+        return;
+    // Followed already: watch the new source instead of the old one.
+    if (!before.isEmpty()) {
+        QList<QUrl> &urls = d->urlsOfPath[before];
+        urls.removeAll(file);
+        if (urls.isEmpty()) {
+            d->urlsOfPath.remove(before);
+            d->watcher.removePath(before);
+        }
+    }
+    d->urlsOfPath[path].append(file);
+    if (d->enabled)
+        d->watcher.addPath(path);
+}
+
 bool QHotQmlReloader::reloadFile(const QUrl &file)
 {
     Q_D(QHotQmlReloader);

@@ -82,6 +82,14 @@ public:
     QStringList watchedFiles() const;
 
     /*!
+        Takes \a sourceFile as the source of \a url (a \c qrc: URL the
+        scene loads a file from), in place of what \c qhot_qml_sources()
+        said, or for a module built without it: \a sourceFile is watched,
+        and once saved it is served where the engine asks for \a url.
+    */
+    void setSourceFile(const QUrl &url, const QString &sourceFile);
+
+    /*!
         Re-creates the objects made from \a file now (a local file URL or
         path, or the URL the scene loaded it from) as a save would. Returns
         true if the new objects are in place, false if nothing changed (then

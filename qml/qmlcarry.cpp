@@ -90,7 +90,10 @@ QVariantMap QmlCarry::rootValues(QObject *old, const QmlTree::Values *pristine, 
         for (auto it = base->cbegin(); it != base->cend(); ++it) {
             const auto plain = pristine->constFind(it.key());
             const QString name = QString::fromLatin1(it.key());
-            if (plain != pristine->cend() && !QmlTree::isObject(*plain) && !QmlTree::sameValue(*plain, it.value()) && !out.contains(name))
+            // An object the untouched one made for itself (a palette) is not the using file's.
+            if (plain == pristine->cend() || QmlTree::rawObject(*plain))
+                continue;
+            if (!QmlTree::sameValue(*plain, it.value()) && !out.contains(name))
                 out.insert(name, old->property(it.key().constData()));
         }
     }

@@ -26,6 +26,8 @@ public:
     QString sourceOf(const QUrl &url) const;
     //! Reads the map in \a text (lines "qrc:/… <tab> /path/file.qml").
     void add(const QString &text);
+    //! \a url's source is \a sourceFile.
+    void set(const QUrl &url, const QString &sourceFile) { m_sources.insert(url, sourceFile); }
 
 private:
     QHash<QUrl, QString> m_sources;

@@ -19,7 +19,7 @@ bool structural(const QByteArray &name)
 {
     static const QSet<QByteArray> names{"parent", "data", "resources", "children", "visibleChildren", "states",
                                         "transitions", "anchors", "contentItem", "transientParent", "screen",
-                                        "implicitWidth", "implicitHeight"};
+                                        "implicitWidth", "implicitHeight", "palette"};
     return names.contains(name);
 }
 
