@@ -11,7 +11,7 @@
 // Last line: RESULT qml_reload save_to_visible_ms_p50=<x> p99=<y> kept_properties=<n>/<m>
 
 #include "benchutil.h"
-#include "qhotqmlreloader.h"
+#include <QHotReload/qhotqmlreloader.h>
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QSaveFile>

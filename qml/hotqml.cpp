@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "hotqml.h"
 
-#include "qhotqmlreloader.h"
+#include <QHotReload/qhotqmlreloader.h>
 
 #include <QtQml/QQmlEngine>
 #include <QtQuick/QQuickItem>

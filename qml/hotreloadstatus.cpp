@@ -2,7 +2,7 @@
 #include "hotreloadstatus.h"
 
 #include "hotlibrary.h"
-#include "qhotqmlreloader.h"
+#include <QHotReload/qhotqmlreloader.h>
 
 #include <QtQml/QQmlEngine>
 

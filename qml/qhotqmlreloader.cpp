@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "qhotqmlreloader.h"
+#include <QHotReload/qhotqmlreloader.h>
 
 #include "qmlcarry_p.h"
 #include "qmllogging_p.h"

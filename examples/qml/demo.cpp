@@ -2,7 +2,7 @@
 #include "demo.h"
 
 #include "hotlibrary.h"
-#include "qhotqmlreloader.h"
+#include <QHotReload/qhotqmlreloader.h>
 #include "livedemo.h"
 
 #include <QHotReload/QHotBuilder>

@@ -4,7 +4,7 @@
 // everything else untouched; a broken file keeps the scene; a .js import
 // reloads; quick saves end with the last one shown.
 
-#include "qhotqmlreloader.h"
+#include <QHotReload/qhotqmlreloader.h>
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Loads `import QHotReload` from the installed module and checks that the
-// engine took the installed plugin. Prints PASSED and exits 0 on success.
+// engine took the installed plugin; QHotQmlReloader from the installed
+// headers, given the scene by HotQml. Prints PASSED and exits 0 on success.
+
+#include <QHotReload/QHotQmlReloader>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
@@ -17,11 +20,18 @@ int main(int argc, char *argv[])
     QQmlComponent component(&engine);
     component.setData("import QtQml\nimport QHotReload\n"
                       "QtObject { property HotLibrary lib: HotLibrary { fileName: \"missing\" }\n"
-                      "           property HotReloadStatus status: HotReloadStatus { library: lib } }\n",
+                      "           property HotReloadStatus status: HotReloadStatus { library: lib }\n"
+                      "           property HotQml hot: HotQml { } }\n",
                       QUrl(QStringLiteral("file:///consumer.qml")));
     QObject *root = component.create();
     if (!root) {
         out << "FAILED: " << component.errorString() << Qt::endl;
+        return 1;
+    }
+    // Live QML's C++ API from the installed headers: HotQml gave it the scene.
+    QHotQmlReloader *reloader = QHotQmlReloader::forEngine(&engine);
+    if (!reloader || reloader->roots() != QList<QObject *>{root}) {
+        out << "FAILED: HotQml did not give the scene to QHotQmlReloader" << Qt::endl;
         return 1;
     }
     auto *status = root->property("status").value<QObject *>();
