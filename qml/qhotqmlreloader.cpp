@@ -37,6 +37,8 @@ public:
     QString localPath(const QUrl &url) const;
     QString text(const QUrl &url, bool fromSource) const;
     void follow(const QUrl &url);
+    void watch(const QString &path);
+    void directoryChanged(const QString &dir);
     void followScene();
     void fileChanged(const QString &path);
     bool reload(const QUrl &url);
@@ -94,7 +96,7 @@ void QHotQmlReloaderPrivate::follow(const QUrl &url)
     if (!path.isEmpty()) {
         urlsOfPath[path].append(url);
         if (enabled)
-            watcher.addPath(path);
+            watch(path);
     }
     if (!url.fileName().endsWith(QLatin1String(".qml")))
         return;
@@ -102,6 +104,25 @@ void QHotQmlReloaderPrivate::follow(const QUrl &url)
         if (!importers[script].contains(url))
             importers[script].append(url);
         follow(script);
+    }
+}
+
+void QHotQmlReloaderPrivate::watch(const QString &path)
+{
+    // The directory too: an editor that deletes the file and writes a new one
+    // ends the file's watch; the directory says when it is back.
+    watcher.addPath(path);
+    const QString dir = QFileInfo(path).absolutePath();
+    if (!watcher.directories().contains(dir))
+        watcher.addPath(dir);
+}
+
+void QHotQmlReloaderPrivate::directoryChanged(const QString &dir)
+{
+    const QStringList watched = watcher.files();
+    for (auto it = urlsOfPath.cbegin(); it != urlsOfPath.cend(); ++it) {
+        if (QFileInfo(it.key()).absolutePath() == dir && !watched.contains(it.key()) && QFileInfo::exists(it.key()))
+            fileChanged(it.key());
     }
 }
 
@@ -338,6 +359,8 @@ QHotQmlReloader::QHotQmlReloader(QQmlEngine *engine)
 {
     connect(&d_ptr->watcher, &QFileSystemWatcher::fileChanged, this,
             [this](const QString &path) { d_ptr->fileChanged(path); });
+    connect(&d_ptr->watcher, &QFileSystemWatcher::directoryChanged, this,
+            [this](const QString &dir) { d_ptr->directoryChanged(dir); });
     d_ptr->sources.read();
     engine->addUrlInterceptor(&d_ptr->serve);
     connect(engine, &QObject::destroyed, this, [this] { d_ptr->engineGone = true; });
@@ -395,11 +418,12 @@ void QHotQmlReloader::setEnabled(bool enabled)
         return;
     d->enabled = enabled;
     if (enabled) {
-        const QStringList paths = d->urlsOfPath.keys();
+        for (auto it = d->urlsOfPath.cbegin(); it != d->urlsOfPath.cend(); ++it)
+            d->watch(it.key());
+    } else {
+        const QStringList paths = d->watcher.files() + d->watcher.directories();
         if (!paths.isEmpty())
-            d->watcher.addPaths(paths);
-    } else if (!d->watcher.files().isEmpty()) {
-        d->watcher.removePaths(d->watcher.files());
+            d->watcher.removePaths(paths);
     }
     Q_EMIT enabledChanged();
 }
@@ -431,7 +455,7 @@ void QHotQmlReloader::setSourceFile(const QUrl &url, const QString &sourceFile)
     }
     d->urlsOfPath[path].append(file);
     if (d->enabled)
-        d->watcher.addPath(path);
+        d->watch(path);
 }
 
 bool QHotQmlReloader::reloadFile(const QUrl &file)

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void switchedOff();
     void moduleReloadsFromSource();
     void sceneFileKeepsState();
+    void deletedThenWritten();
 
 private:
     QString path(const QString &name) const { return m_dir->filePath(name); }
@@ -343,6 +344,24 @@ void tst_QmlReload::sceneFileKeepsState()
     QCOMPARE(root->findChild<QQuickItem *>(QStringLiteral("b2"))->property("count").toInt(), 8);
     QCOMPARE(root->findChild<QQuickItem *>(QStringLiteral("b2"))->x(), 110.);
     QTRY_VERIFY(!oldRoot);
+}
+
+void tst_QmlReload::deletedThenWritten()
+{
+    // An editor that deletes the file and writes a new one: the file's watch
+    // ends with it, the directory's sees it back.
+    item(QStringLiteral("b1"))->setProperty("count", 3);
+    QString text = read(QStringLiteral("Badge.qml"));
+    text.replace(QStringLiteral("color: \"red\""), QStringLiteral("color: \"lime\""));
+    QSignalSpy reloaded(m_reloader, &QHotQmlReloader::reloaded);
+    QVERIFY(QFile::remove(path(QStringLiteral("Badge.qml"))));
+    QTest::qWait(100); // the time an editor takes between the two, not a synchronization
+    QFile file(path(QStringLiteral("Badge.qml")));
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(text.toUtf8()) > 0);
+    file.close();
+    QTRY_COMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
+    QCOMPARE(item(QStringLiteral("b1"))->property("count").toInt(), 3);
+    QVERIFY(m_reloader->watchedFiles().contains(path(QStringLiteral("Badge.qml"))));
 }
 
 QTEST_MAIN(tst_QmlReload)
