@@ -65,6 +65,8 @@ public:
     QSet<QString> pending;
     QSet<QString> reported;
     QmlBaselines baselines;
+    // The objects a reload made: made from a component of their own, as a scene root is.
+    QSet<QObject *> remade;
     int kept = 0;
     int changed = 0;
     int lastMs = -1;
@@ -285,7 +287,23 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
         if (root)
             live.append(root);
     }
-    const QList<QObject *> olds = QmlTree::instancesOf(live, url);
+    QList<QObject *> olds = QmlTree::instancesOf(live, url);
+    // Only what a file declares, or a scene root: what a Repeater, a Loader
+    // or createObject() made at run time is its maker's, and keeps the old text.
+    QSet<QObject *> scene;
+    for (QObject *root : std::as_const(live)) {
+        const QList<QObject *> all = QmlTree::subtree(root);
+        scene.unite(QSet<QObject *>(all.cbegin(), all.cend()));
+    }
+    olds.removeIf([&](QObject *old) {
+        QQmlContext *context = qmlContext(old);
+        const bool declared = context
+                && (context->contextObject() == old ? live.contains(old) || remade.contains(old)
+                                                    : scene.contains(context->contextObject()));
+        if (!declared)
+            qCDebug(lcQml, "%s: an object made at run time keeps the old text", qPrintable(url.fileName()));
+        return !declared;
+    });
     if (olds.isEmpty())
         return false;
     // The new text is read: every cached component (this one, those it uses) is compiled again.
@@ -335,8 +353,11 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
     for (const Made &m : std::as_const(made))
         carry.write(m.made, m.values, m.old);
     carry.carryPaired();
-    for (const Made &m : std::as_const(made))
+    for (const Made &m : std::as_const(made)) {
+        remade.insert(m.made);
+        QObject::connect(m.made, &QObject::destroyed, q, [this, object = m.made] { remade.remove(object); });
         place(m.old, m.made);
+    }
     kept = carry.kept();
     changed = carry.changed();
     for (const QString &lost : carry.lost()) {

@@ -64,7 +64,15 @@ bool tst_QmlReload::write(const QString &name, const QString &text) const
 
 QQuickItem *tst_QmlReload::item(const QString &name) const
 {
-    return m_view->rootObject() ? m_view->rootObject()->findChild<QQuickItem *>(name) : nullptr;
+    QQuickItem *root = m_view->rootObject();
+    if (!root)
+        return nullptr;
+    if (auto *found = root->findChild<QQuickItem *>(name))
+        return found;
+    // What a Repeater made is a visual child only.
+    const QList<QQuickItem *> children = root->childItems();
+    const auto it = std::find_if(children.cbegin(), children.cend(), [&](QQuickItem *c) { return c->objectName() == name; });
+    return it == children.cend() ? nullptr : *it;
 }
 
 QString tst_QmlReload::labelOf(const QString &badge) const
@@ -106,7 +114,8 @@ void tst_QmlReload::componentUsedThreeTimes()
     QPointer<QQuickItem> b2 = item(QStringLiteral("b2"));
     QPointer<QQuickItem> b3 = item(QStringLiteral("b3"));
     QPointer<QQuickItem> sibling = item(QStringLiteral("sibling"));
-    QVERIFY(b1 && b2 && b3 && sibling);
+    QPointer<QQuickItem> made = item(QStringLiteral("made0"));
+    QVERIFY(b1 && b2 && b3 && sibling && made);
     // The app changes state at run time.
     b1->setProperty("count", 5);
     b2->setProperty("count", 7);
@@ -158,6 +167,9 @@ void tst_QmlReload::componentUsedThreeTimes()
     QCOMPARE(sibling->property("taps").toInt(), 3);
     QCOMPARE(sibling->property("color").value<QColor>(), QColor(Qt::yellow));
     QCOMPARE(m_view->rootObject()->property("clicks").toInt(), 9);
+    // What the Repeater made is its own: the same object, with the old text.
+    QCOMPARE(item(QStringLiteral("made0")), made.data());
+    QCOMPARE(made->property("color").value<QColor>(), QColor(Qt::red));
     // And the window shows it.
     const QPoint inB3 = item(QStringLiteral("b3"))->mapToScene(QPointF(45, 45)).toPoint();
     QTRY_COMPARE(m_view->grabWindow().pixelColor(inB3), QColor(QStringLiteral("lime")));
