@@ -109,8 +109,14 @@ QList<QObject *> instancesOf(const QList<QObject *> &roots, const QUrl &file)
         if (fileOf(root) == file && !out.contains(root))
             out.append(root);
     }
-    // An instance with nothing declared inside is known by its type's name.
+    // An object of a type derived from the file's (Derived.qml: Badge { })
+    // has the file's objects inside too, but is made from the derived file.
     const QString typeName = file.fileName().section(QLatin1Char('.'), 0, 0) + QStringLiteral("_QMLTYPE_");
+    out.removeIf([&](QObject *o) {
+        const QString className = QString::fromLatin1(o->metaObject()->className());
+        return className.contains(QLatin1String("_QMLTYPE_")) && !className.startsWith(typeName);
+    });
+    // An instance with nothing declared inside is known by its type's name.
     for (QObject *root : roots) {
         for (QObject *o : subtree(root)) {
             if (!out.contains(o) && QString::fromLatin1(o->metaObject()->className()).startsWith(typeName))

@@ -115,7 +115,8 @@ void tst_QmlReload::componentUsedThreeTimes()
     QPointer<QQuickItem> b3 = item(QStringLiteral("b3"));
     QPointer<QQuickItem> sibling = item(QStringLiteral("sibling"));
     QPointer<QQuickItem> made = item(QStringLiteral("made0"));
-    QVERIFY(b1 && b2 && b3 && sibling && made);
+    QPointer<QQuickItem> derived = item(QStringLiteral("derived"));
+    QVERIFY(b1 && b2 && b3 && sibling && made && derived);
     // The app changes state at run time.
     b1->setProperty("count", 5);
     b2->setProperty("count", 7);
@@ -170,6 +171,9 @@ void tst_QmlReload::componentUsedThreeTimes()
     // What the Repeater made is its own: the same object, with the old text.
     QCOMPARE(item(QStringLiteral("made0")), made.data());
     QCOMPARE(made->property("color").value<QColor>(), QColor(Qt::red));
+    // A type derived from Badge is made from its own file: untouched.
+    QCOMPARE(item(QStringLiteral("derived")), derived.data());
+    QCOMPARE(derived->property("extra").toInt(), 1);
     // And the window shows it.
     const QPoint inB3 = item(QStringLiteral("b3"))->mapToScene(QPointF(45, 45)).toPoint();
     QTRY_COMPARE(m_view->grabWindow().pixelColor(inB3), QColor(QStringLiteral("lime")));

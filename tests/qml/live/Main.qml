@@ -17,6 +17,7 @@ Item {
     Badge { id: b1; objectName: "b1"; x: 10 }
     Badge { id: b2; objectName: "b2"; x: 110 }
     Badge { id: b3; objectName: "b3"; x: 210 }
+    DerivedBadge { id: derived; objectName: "derived"; x: 260 }
     // Made at run time by the Repeater: its own, with the old text.
     Repeater {
         model: 1
