@@ -10,6 +10,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QPointer>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QSaveFile>
 #include <QtCore/QTemporaryDir>
 #include <QtQml/QQmlEngine>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void moduleReloadsFromSource();
     void sceneFileKeepsState();
     void deletedThenWritten();
+    void lostValueReported();
 
 private:
     QString path(const QString &name) const { return m_dir->filePath(name); }
@@ -378,6 +380,28 @@ void tst_QmlReload::deletedThenWritten()
     QTRY_COMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
     QCOMPARE(item(QStringLiteral("b1"))->property("count").toInt(), 3);
     QVERIFY(m_reloader->watchedFiles().contains(path(QStringLiteral("Badge.qml"))));
+}
+
+void tst_QmlReload::lostValueReported()
+{
+    // A value the new file has no property for is reported by name.
+    item(QStringLiteral("b2"))->setProperty("note", QStringLiteral("mine"));
+    item(QStringLiteral("b2"))->setProperty("count", 4);
+    QString text = read(QStringLiteral("Badge.qml"));
+    text.replace(QStringLiteral("    property string note: \"none\"\n"), QString());
+    QSignalSpy reloaded(m_reloader, &QHotQmlReloader::reloaded);
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("not kept: Badge.qml: 'note' of b2: not in the new file")));
+    QVERIFY(write(QStringLiteral("Badge.qml"), text));
+    QVERIFY(reloaded.wait(5000));
+    QCOMPARE(item(QStringLiteral("b2"))->property("count").toInt(), 4);
+    QVERIFY(!item(QStringLiteral("b2"))->property("note").isValid());
+    QCOMPARE(m_reloader->lastKeptProperties() + 1, m_reloader->lastChangedProperties());
+
+    // The next save has nothing to lose and says nothing.
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("not kept")));
+    QVERIFY(write(QStringLiteral("Badge.qml"), text.replace(QStringLiteral("red"), QStringLiteral("lime"))));
+    QVERIFY(reloaded.wait(5000));
+    QCOMPARE(m_reloader->lastKeptProperties(), m_reloader->lastChangedProperties());
 }
 
 QTEST_MAIN(tst_QmlReload)
