@@ -49,7 +49,19 @@ include(CheckLinkerFlag)
 # CMAKE_BUILD_TYPE once; a multi-config one (Ninja Multi-Config, Visual
 # Studio, Xcode) cannot, so there the default is PER_CONFIG and the rule is
 # applied per configuration by generator expressions. ON or OFF set by the
-# user holds for every configuration.
+# user holds for every configuration.#
+#   qhot_qml_sources(<target>)
+#       For a QML module made by qt_add_qml_module(<target> ...), whose files
+#       the application loads from qrc:/qt/qml/...: writes <target>.qhotqml in
+#       the target's binary directory (one line per .qml/.js file: its qrc:
+#       URL, a tab, its source file) and compiles it into <target> as the
+#       resource :/qhotreload/qmlsources/<target>.qhotqml, where Live QML
+#       (QHotQmlReloader) reads it to watch the source files and serve a saved
+#       one instead of the resource. The file is written at the end of the
+#       directory that calls it, so files added later with
+#       qt_target_qml_sources() count. With QHOTRELOAD_ENABLED off it does
+#       nothing.
+
 if(NOT DEFINED QHOTRELOAD_ENABLED)
     get_property(_qhot_multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
     if(_qhot_multi_config)
@@ -285,4 +297,41 @@ ${definitions}")
             target_compile_definitions(${host} PRIVATE "${definition}")
         endforeach()
     endif()
+endfunction()
+
+function(qhot_qml_sources target)
+    if(ARGN)
+        message(FATAL_ERROR "qhot_qml_sources: unexpected arguments: ${ARGN} (it takes one target)")
+    endif()
+    if(NOT TARGET ${target})
+        message(FATAL_ERROR "qhot_qml_sources: no target named ${target}")
+    endif()
+    get_target_property(_uri ${target} QT_QML_MODULE_URI)
+    if(NOT _uri)
+        message(FATAL_ERROR "qhot_qml_sources: ${target} is not a QML module (made by qt_add_qml_module)")
+    endif()
+    if(NOT QHOTRELOAD_ENABLED)
+        return()
+    endif()
+    cmake_language(EVAL CODE "cmake_language(DEFER CALL _qhot_qml_sources_write [[${target}]])")
+endfunction()
+
+function(_qhot_qml_sources_write target)
+    qt6_query_qml_module(${target}
+        MODULE_RESOURCE_PATH _prefix
+        QML_FILES _qml QML_FILES_DEPLOY_PATHS _qml_paths
+        RESOURCES _res RESOURCES_DEPLOY_PATHS _res_paths)
+    set(_lines "")
+    foreach(_set qml res)
+        foreach(_file _path IN ZIP_LISTS _${_set} _${_set}_paths)
+            if(_path AND _file MATCHES "\\.(qml|js|mjs)$")
+                string(APPEND _lines "qrc:${_prefix}/${_path}\t${_file}\n")
+            endif()
+        endforeach()
+    endforeach()
+    get_target_property(_dir ${target} BINARY_DIR)
+    set(_map "${_dir}/${target}.qhotqml")
+    file(CONFIGURE OUTPUT "${_map}" CONTENT "${_lines}")
+    set_source_files_properties("${_map}" PROPERTIES QT_RESOURCE_ALIAS "${target}.qhotqml")
+    qt6_add_resources(${target} "${target}_qhotqml" PREFIX /qhotreload/qmlsources FILES "${_map}")
 endfunction()

@@ -2,6 +2,9 @@
 #include "hotreloadstatus.h"
 
 #include "hotlibrary.h"
+#include <QHotReload/qhotqmlreloader.h>
+
+#include <QtQml/QQmlEngine>
 
 using QHotReload::Detail::StatusModel;
 
@@ -97,4 +100,17 @@ int QHotQmlReloadStatus::lastReloadMs() const
 int QHotQmlReloadStatus::lastSaveToLiveMs() const
 {
     return m_model.lastSaveToLiveMs();
+}
+
+void QHotQmlReloadStatus::classBegin() { }
+
+void QHotQmlReloadStatus::componentComplete()
+{
+    QHotQmlReloader *reloader = QHotQmlReloader::forEngine(qmlEngine(this));
+    if (!reloader)
+        return;
+    connect(reloader, &QHotQmlReloader::reloaded, this,
+            [this, reloader](const QString &file) { m_model.qmlReloaded(file, reloader->lastReloadMs()); });
+    connect(reloader, &QHotQmlReloader::reloadFailed, this,
+            [this](const QString &file, const QString &message) { m_model.qmlReloadFailed(file, message); });
 }

@@ -13,6 +13,7 @@
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtQml/QQmlParserStatus>
 #include <QtQml/qqmlregistration.h>
 
 /*!
@@ -44,10 +45,16 @@
     whole reason, a build's output); the same words as QHotReloadIndicator.
     When a build succeeds the state is what it was before it started, until
     the library takes the new version (\c Reloading, \c Reloaded).
+
+    Live QML goes through the same status: a HotReloadStatus follows the
+    QHotQmlReloader of its engine (HotQml), so a saved .qml file that was
+    made live is \c Reloaded ("Badge.qml live · 4 ms") and one that could
+    not be used is \c Refused, with "file:line: message" of its first error.
 */
-class QHOTRELOAD_QML_EXPORT QHotQmlReloadStatus : public QObject
+class QHOTRELOAD_QML_EXPORT QHotQmlReloadStatus : public QObject, public QQmlParserStatus
 {
     Q_OBJECT
+    Q_INTERFACES(QQmlParserStatus)
     QML_NAMED_ELEMENT(HotReloadStatus)
     Q_PROPERTY(QHotQmlLibrary *library READ library WRITE setLibrary NOTIFY libraryChanged)
     Q_PROPERTY(QHotBuilder *builder READ builder WRITE setBuilder NOTIFY builderChanged)
@@ -90,6 +97,11 @@ public:
     int lastReloadMs() const;
     //! Ms from the save to the new code for the last reload a build of \l builder led to, or -1.
     int lastSaveToLiveMs() const;
+
+    //! \internal
+    void classBegin() override;
+    //! \internal Follows the engine's QHotQmlReloader (Live QML).
+    void componentComplete() override;
 
 Q_SIGNALS:
     void libraryChanged();

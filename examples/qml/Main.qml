@@ -24,6 +24,10 @@ Window {
     visible: true
     title: "QHotReload: QML example"
 
+    // Live QML: save this file or Badge.qml and only what was made from it
+    // is made again, the counter kept.
+    HotQml { objectName: "hotQml" }
+
     HotLibrary {
         id: logic
         objectName: "logic"
@@ -68,6 +72,10 @@ Window {
             wrapMode: Text.Wrap
             font.pixelSize: 18
             text: greeting.ok ? greeting.value : greeting.errorString
+        }
+        Badge {
+            objectName: "counterBadge"
+            source: window
         }
         Text {
             objectName: "errorText"

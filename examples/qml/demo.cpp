@@ -2,6 +2,7 @@
 #include "demo.h"
 
 #include "hotlibrary.h"
+#include <QHotReload/qhotqmlreloader.h>
 #include "livedemo.h"
 
 #include <QHotReload/QHotBuilder>
@@ -12,6 +13,8 @@
 #include "reloadwatch.h"
 #endif
 
+#include <QtCore/QFileInfo>
+#include <QtGui/QFont>
 #include <QtQml/QQmlApplicationEngine>
 
 namespace {
@@ -33,6 +36,9 @@ public:
         return object ? object->property("text").toString() : QStringLiteral("(no item %1)").arg(QLatin1String(item));
     }
     int counter() const { return m_root->property("counter").toInt(); }
+    QObject *root() const { return m_root; }
+    // After Main.qml was saved: its window was made again.
+    void setRoot(QObject *root) { m_root = root; }
 
     // Waits until the greeting shows \a expected (bindings follow a reload between events).
     bool expectGreeting(const QString &expected)
@@ -79,6 +85,68 @@ private:
 };
 
 #if QHOTRELOAD_ENABLED
+
+// Steps 8-10: Badge.qml and Main.qml saved while the app runs. Returns the
+// number of saves that went live, or -1 (the demo failed).
+int qmlSteps(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, Scene &scene)
+{
+    QHotQmlReloader *reloader = QHotQmlReloader::forEngine(&engine);
+    // The demo edits the build's copies, not the files qhot_qml_sources() names.
+    const QUrl badgeQml = mainQml.resolved(QUrl(QStringLiteral("Badge.qml")));
+    reloader->setSourceFile(mainQml, demo.liveBuild().liveFile(QStringLiteral("Main.qml")));
+    reloader->setSourceFile(badgeQml, demo.liveBuild().liveFile(QStringLiteral("Badge.qml")));
+    QObject::connect(reloader, &QHotQmlReloader::rootReplaced, reloader,
+                     [&scene](QObject *, QObject *made) { scene.setRoot(made); });
+    int saves = 0;
+    QObject::connect(reloader, &QHotQmlReloader::reloaded, reloader, [&demo, &saves, reloader](const QString &file) {
+        ++saves;
+        demo.say(QStringLiteral("   Live QML: %1 live in %2 ms").arg(QFileInfo(file).fileName()).arg(reloader->lastReloadMs()));
+    });
+    QObject::connect(reloader, &QHotQmlReloader::reloadFailed, reloader,
+                     [&demo](const QString &, const QString &message) { demo.say(QStringLiteral("   Live QML: ") + message); });
+    const int counter = scene.counter();
+    const auto badgeShows = [&](const QString &expected) {
+        const bool shown = demo.waitUntil([&] { return scene.text("badgeText") == expected; }, LiveDemo::ReloadTimeoutMs,
+                                          QStringLiteral("the badge \"%1\"").arg(expected));
+        demo.say(QStringLiteral("   badge: \"%1\"   counter: %2").arg(scene.text("badgeText")).arg(scene.counter()));
+        return shown;
+    };
+
+    demo.say(QStringLiteral("8. Save Badge.qml (a component Main.qml uses) with a new label"));
+    QObject *window = scene.root();
+    if (!badgeShows(QStringLiteral("counter: %1").arg(counter))
+        || !demo.edit(QStringLiteral("Badge.qml"), {{QStringLiteral("property string label: \"counter\""),
+                                                     QStringLiteral("property string label: \"clicks so far\"")}})
+        || !badgeShows(QStringLiteral("clicks so far: %1").arg(counter)))
+        return -1;
+    if (scene.root() != window || scene.counter() != counter) {
+        demo.fail(QStringLiteral("saving Badge.qml touched the window or its counter"));
+        return -1;
+    }
+
+    demo.say(QStringLiteral("9. Save Main.qml with a larger greeting: the window is made again, the counter kept"));
+    if (!demo.edit(QStringLiteral("Main.qml"), {{QStringLiteral("font.pixelSize: 18"), QStringLiteral("font.pixelSize: 22")}})
+        || !demo.waitUntil([&] { return scene.root() != window; }, LiveDemo::ReloadTimeoutMs,
+                           QStringLiteral("the window made from the saved Main.qml")))
+        return -1;
+    QObject *greeting = scene.root()->findChild<QObject *>(QStringLiteral("greetingText"));
+    demo.say(QStringLiteral("   new window; greeting font %1 px; counter %2")
+                     .arg(greeting ? greeting->property("font").value<QFont>().pixelSize() : -1)
+                     .arg(scene.counter()));
+    if (!greeting || greeting->property("font").value<QFont>().pixelSize() != 22 || scene.counter() != counter) {
+        demo.fail(QStringLiteral("the saved Main.qml did not show, or the counter was lost"));
+        return -1;
+    }
+    if (!scene.expectGreeting(greetingLine(QStringLiteral("logic.cpp"), counter)) || !scene.advance(counter + 1)
+        || !badgeShows(QStringLiteral("clicks so far: %1").arg(counter + 1)))
+        return -1;
+
+    demo.say(QStringLiteral("10. Put the original Main.qml and Badge.qml back"));
+    if (!demo.restoreAll() || !badgeShows(QStringLiteral("counter: %1").arg(counter + 1))
+        || !demo.waitUntil([&] { return saves >= 4; }, LiveDemo::ReloadTimeoutMs, QStringLiteral("both files live")))
+        return -1;
+    return saves;
+}
 
 bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHotBuilder &builder)
 {
@@ -162,11 +230,18 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHo
         return false;
     }
 
+    // Live QML: the QML files, as saved in an editor, re-make only what was made from them.
+    const int qmlSaves = qmlSteps(demo, engine, mainQml, scene);
+    if (qmlSaves < 0)
+        return false;
+
     demo.say(QStringLiteral("PASSED: 3 rebuilds live in the QML scene without a restart (%1); a broken build "
                             "(the indicator showed the compiler's error) left it running; a call that no longer fitted was a JavaScript error, not a crash; "
-                            "the counter kept throughout (%2); logic.h and logic.cpp are back to the original")
+                            "%3 saves of Badge.qml and Main.qml live; "
+                            "the counter kept throughout (%2); logic.h, logic.cpp, Main.qml and Badge.qml are back to the original")
                      .arg(watch.figures().join(QStringLiteral("; ")))
-                     .arg(scene.counter()));
+                     .arg(scene.counter())
+                     .arg(qmlSaves));
     return true;
 }
 
@@ -226,6 +301,7 @@ bool run(LiveDemo &demo, QQmlApplicationEngine &engine, const QUrl &mainQml, QHo
 
 int runScriptedDemo(QQmlApplicationEngine &engine, const QUrl &mainQml, QHotBuilder &builder)
 {
-    LiveDemo demo(QHOT_EXAMPLE_LIVE_BUILD(), { QStringLiteral("logic.h"), QStringLiteral("logic.cpp") });
+    LiveDemo demo(QHOT_EXAMPLE_LIVE_BUILD(), { QStringLiteral("logic.h"), QStringLiteral("logic.cpp"),
+                                              QStringLiteral("Main.qml"), QStringLiteral("Badge.qml") });
     return run(demo, engine, mainQml, builder) ? 0 : 1;
 }

@@ -8,7 +8,9 @@
 // library, the indicator shows "building…" or the compiler's first error, and
 // the window shows the new code at once, counter untouched. Without a display (or with
 // --demo) it runs a scripted demo instead: real edits, real builds, and what
-// the QML scene shows after each.
+// the QML scene shows after each. Main.qml and Badge.qml are a QML module
+// (qt_add_qml_module) with Live QML (HotQml, qhot_qml_sources): save either
+// and only what was made from it is made again, the counter kept.
 
 #include "demo.h"
 #include "livebuild.h"
@@ -78,7 +80,7 @@ int main(int argc, char *argv[])
     engine.setInitialProperties({ { QStringLiteral("libraryFile"), QStringLiteral(QHOT_LIBRARY_FILE_qml_logic) },
                                   { QStringLiteral("ticking"), !scripted },
                                   { QStringLiteral("builder"), QVariant::fromValue<QObject *>(&builder) } });
-    const QUrl mainQml(QStringLiteral("qrc:/qml_example/Main.qml"));
+    const QUrl mainQml(QStringLiteral("qrc:/qt/qml/QmlExample/Main.qml"));
     if (scripted)
         return runScriptedDemo(engine, mainQml, builder);
 
@@ -89,7 +91,9 @@ int main(int argc, char *argv[])
 #if QHOTRELOAD_ENABLED
     QTextStream(stdout) << "qml_example: edit " << build.sourceFile(QStringLiteral("logic.cpp")) << Qt::endl
                         << "and save: the app runs " << build.commandLine() << Qt::endl
-                        << "(the window updates on each reload; close it to quit)" << Qt::endl;
+                        << "(the window updates on each reload; close it to quit)" << Qt::endl
+                        << "or save Main.qml or Badge.qml in " << build.sourceDir
+                        << ": Live QML re-makes only what was made from the file, the counter kept" << Qt::endl;
 #else
     QTextStream(stdout) << "qml_example: hot reload is off in this build (QHOTRELOAD_ENABLED=OFF): "
                            "qml_logic is linked in (close the window to quit)"

@@ -318,4 +318,20 @@ void StatusModel::setBuilding(bool building)
     }
 }
 
+void StatusModel::qmlReloaded(const QString &file, int msecs)
+{
+    // A save of a .qml file and a rebuild of the library are told in one place.
+    const QString name = QFileInfo(file).fileName();
+    m_lastReloadMs = msecs;
+    setState(Reloaded, QStringLiteral("%1 live · %2").arg(name, duration(msecs)),
+             QStringLiteral("The objects made from %1 were made again from its saved text in %2.")
+                     .arg(QDir::toNativeSeparators(file), duration(msecs)));
+}
+
+void StatusModel::qmlReloadFailed(const QString &file, const QString &message)
+{
+    setState(Refused, QStringLiteral("refused: %1").arg(oneLine(message, file, QFileInfo(file).fileName())),
+             message + QStringLiteral("\nThe objects made from %1 stay as they were.").arg(QDir::toNativeSeparators(file)));
+}
+
 } // namespace QHotReload::Detail

@@ -97,6 +97,10 @@ public:
     void buildFailed(const QString &firstError, const QString &fullOutput);
     //! A build started (true) or ended well (false), told by a driver that times nothing.
     void setBuilding(bool building);
+    //! Live QML: the objects made from the QML or JS file \a file were made again, in \a msecs.
+    void qmlReloaded(const QString &file, int msecs);
+    //! Live QML: \a file could not be used ("file:line: message" in \a message); the old objects stay.
+    void qmlReloadFailed(const QString &file, const QString &message);
 
 Q_SIGNALS:
     void stateChanged();

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void outOfDateAtStart();
     void lateReloadIsNotTheBuilds();
     void neverNegative();
+    void liveQml();
 
 private:
     StatusModel::LibraryFacts m_facts;
@@ -216,6 +217,27 @@ void tst_StatusModel::neverNegative()
     QVERIFY2(!m_model->text().contains(QLatin1Char('-')), qPrintable(m_model->text()));
     QVERIFY2(!m_model->details().contains(QStringLiteral(" -")), qPrintable(m_model->details()));
     QCOMPARE(m_model->lastSaveToLiveMs(), 100);
+}
+
+void tst_StatusModel::liveQml()
+{
+    // A .qml save goes through the same status as the library's reloads.
+    const QString file = QDir::toNativeSeparators(QStringLiteral("/src/app/Badge.qml"));
+    m_model->qmlReloaded(file, 4);
+    QCOMPARE(m_model->state(), StatusModel::Reloaded);
+    QVERIFY(m_model->isOk());
+    QCOMPARE(m_model->text(), QStringLiteral("Badge.qml live · 4\u00a0ms"));
+    QCOMPARE(m_model->lastReloadMs(), 4);
+    const QString message = file + QStringLiteral(":12: Expected token `}'");
+    m_model->qmlReloadFailed(file, message);
+    QCOMPARE(m_model->state(), StatusModel::Refused);
+    QCOMPARE(m_model->text(), QStringLiteral("refused: Badge.qml:12: Expected token `}'"));
+    QVERIFY(m_model->details().startsWith(message));
+    // The library's next reload is told after it.
+    m_model->aboutToReload();
+    m_model->reloaded();
+    QCOMPARE(m_model->state(), StatusModel::Reloaded);
+    QVERIFY(m_model->text().startsWith(QStringLiteral("v1 live")));
 }
 
 QTEST_GUILESS_MAIN(tst_StatusModel)

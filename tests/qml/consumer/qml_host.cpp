@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: MIT
 // Loads `import QHotReload` from the installed module and checks that the
-// engine took the installed plugin. Prints PASSED and exits 0 on success.
+// engine took the installed plugin (HotQml too); the installed header of
+// QHotQmlReloader compiles. Prints PASSED and exits 0 on success.
+
+#include <QHotReload/QHotQmlReloader>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
 #include <QtCore/QTextStream>
 #include <QtQml/QQmlComponent>
 #include <QtQml/QQmlEngine>
+
+#include <type_traits>
+
+// Only the header: calling into libQHotReloadQml would register the module's
+// types from the linked library, and the engine would not load the plugin
+// this test is about.
+static_assert(std::is_base_of_v<QObject, QHotQmlReloader>, "QHotQmlReloader from the installed header");
 
 int main(int argc, char *argv[])
 {
@@ -17,11 +27,18 @@ int main(int argc, char *argv[])
     QQmlComponent component(&engine);
     component.setData("import QtQml\nimport QHotReload\n"
                       "QtObject { property HotLibrary lib: HotLibrary { fileName: \"missing\" }\n"
-                      "           property HotReloadStatus status: HotReloadStatus { library: lib } }\n",
+                      "           property HotReloadStatus status: HotReloadStatus { library: lib }\n"
+                      "           property HotQml hot: HotQml { } }\n",
                       QUrl(QStringLiteral("file:///consumer.qml")));
     QObject *root = component.create();
     if (!root) {
         out << "FAILED: " << component.errorString() << Qt::endl;
+        return 1;
+    }
+    // Live QML's switch, from the installed plugin.
+    auto *hot = root->property("hot").value<QObject *>();
+    if (!hot || !hot->property("enabled").toBool()) {
+        out << "FAILED: no HotQml from the installed module" << Qt::endl;
         return 1;
     }
     auto *status = root->property("status").value<QObject *>();

@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+function word() { return "v1" }
