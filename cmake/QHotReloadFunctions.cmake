@@ -1,7 +1,7 @@
 # User-facing CMake functions of QHotReload, installed beside the package config
 # and included by it (and by the top-level build when QHotReload is a subproject).
 #
-#   qhot_add_library(<target> [SOURCES] <source>...)
+#   qhot_add_library(<target> [FAST_LOOP ON|OFF] [SOURCES] <source>...)
 #       Adds a library meant to be hot reloaded. With QHOTRELOAD_ENABLED (the
 #       default except for Release builds) it is a shared library built with
 #       -fno-gnu-unique on GCC (otherwise inline function-local statics become
@@ -17,6 +17,9 @@
 #       QHOTRELOAD_STATIC in Release, whose objects there also make the static
 #       library <target>_qhot_static that qhot_link_library() links instead
 #       (the unused shared library is still built in Release).
+#
+#       Hot, it is also set up for a quick edit loop (see "Fast loop" below)
+#       unless FAST_LOOP OFF is given or QHOTRELOAD_FAST_LOOP is OFF.
 #
 #   qhot_link_library(<host> <library>)
 #       Makes <host> use the hot <library>. Hot: builds the library whenever the
@@ -41,9 +44,37 @@
 #       library's sources do, and adding a source to the library rebuilds the
 #       library, not the host.
 
+#   Fast loop. What a user waits for after a save is the build of the hot
+#   library, not the swap; a hot library is built for that wait by default
+#   (in the hot configurations only: a static build keeps the user's flags):
+#     - a precompiled header of the Qt headers such a library uses, chosen by
+#       the Qt modules it links (QtCore, + QtGui, + QtWidgets, + QtQml/Quick);
+#       QHOTRELOAD_FAST_LOOP_PCH OFF turns it off;
+#     - QHOTRELOAD_FAST_LOOP_OPTIMIZE (default -O0) and
+#       QHOTRELOAD_FAST_LOOP_DEBUG (default -g0) after the configuration's
+#       flags; empty keeps the configuration's;
+#     - the fastest linker found that links (mold, lld, gold, in that order;
+#       -fuse-ld=), or QHOTRELOAD_FAST_LOOP_LINKER = mold, lld, gold or
+#       default (the compiler's own);
+#     - no unity build (UNITY_BUILD OFF: one edited source, one compile).
+#   GCC and Clang only. A target's own target_compile_options() come after
+#   these and win (e.g. -O1 for one library). The target property
+#   QHOT_FAST_LOOP says whether a target has it.
+
 include_guard(GLOBAL)
 
 include(CheckLinkerFlag)
+
+option(QHOTRELOAD_FAST_LOOP
+    "Build hot libraries for a quick edit loop (precompiled Qt headers, -O0 -g0, the fastest linker)" ON)
+option(QHOTRELOAD_FAST_LOOP_PCH "Fast loop: a precompiled header of the Qt headers per hot library" ON)
+set(QHOTRELOAD_FAST_LOOP_OPTIMIZE "-O0" CACHE STRING
+    "Fast loop: the optimisation flag of hot libraries (empty: the configuration's)")
+set(QHOTRELOAD_FAST_LOOP_DEBUG "-g0" CACHE STRING
+    "Fast loop: the debug-information flag of hot libraries (empty: the configuration's)")
+set(QHOTRELOAD_FAST_LOOP_LINKER "auto" CACHE STRING
+    "Fast loop: the linker of hot libraries: auto (mold, lld, gold, default), mold, lld, gold or default")
+set_property(CACHE QHOTRELOAD_FAST_LOOP_LINKER PROPERTY STRINGS auto mold lld gold default)
 
 # The rule: hot except in Release. A single-config generator applies it to
 # CMAKE_BUILD_TYPE once; a multi-config one (Ninja Multi-Config, Visual
@@ -88,10 +119,15 @@ function(qhot_add_library target)
     if(TARGET ${target})
         message(FATAL_ERROR "qhot_add_library: target '${target}' already exists")
     endif()
-    cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "SOURCES")
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "FAST_LOOP" "SOURCES")
     set(sources ${arg_SOURCES} ${arg_UNPARSED_ARGUMENTS})
     if(NOT sources)
         message(FATAL_ERROR "qhot_add_library(${target}): no sources given")
+    endif()
+    if(NOT DEFINED arg_FAST_LOOP)
+        set(arg_FAST_LOOP ${QHOTRELOAD_FAST_LOOP})
+    elseif(NOT arg_FAST_LOOP MATCHES "^([Oo][Nn]|[Oo][Ff][Ff]|TRUE|FALSE|true|false|YES|NO|1|0)$")
+        message(FATAL_ERROR "qhot_add_library(${target}): FAST_LOOP takes ON or OFF, not '${arg_FAST_LOOP}'")
     endif()
 
     # With hot reload off QHOT_LIBRARY names the manifest after the target
@@ -103,6 +139,7 @@ function(qhot_add_library target)
         target_compile_definitions(${target} PUBLIC QHOTRELOAD_STATIC)
         target_compile_definitions(${target} PRIVATE QHOTRELOAD_LIBRARY_ID=${id})
         target_link_libraries(${target} PUBLIC QHotReload::Headers)
+        set_target_properties(${target} PROPERTIES QHOT_FAST_LOOP OFF)
         return()
     endif()
 
@@ -117,6 +154,11 @@ function(qhot_add_library target)
         # Without it g++ marks inline statics STB_GNU_UNIQUE and the library can
         # never be unloaded: the next version would bind to the old one's data.
         target_compile_options(${target} PRIVATE -fno-gnu-unique)
+    endif()
+    if(arg_FAST_LOOP)
+        _qhot_fast_loop(${target})
+    else()
+        set_target_properties(${target} PROPERTIES QHOT_FAST_LOOP OFF)
     endif()
 
     if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
@@ -254,6 +296,107 @@ function(_qhot_bind_locally target)
     if(QHOTRELOAD_LINKER_HAS_BSYMBOLIC)
         target_link_options(${target} PRIVATE "LINKER:-Bsymbolic")
     endif()
+endfunction()
+
+# _qhot_fast_loop(<target>)
+# Sets the hot library <target> up for a quick edit loop (see "Fast loop" at
+# the top). In the hot configurations only: with PER_CONFIG, Release keeps the
+# configuration's flags and the default linker.
+function(_qhot_fast_loop target)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" OR CMAKE_CXX_SIMULATE_ID STREQUAL "MSVC")
+        set_target_properties(${target} PROPERTIES QHOT_FAST_LOOP OFF)
+        return()
+    endif()
+    set(hot 1)
+    if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+        set(hot "$<NOT:$<CONFIG:Release>>")
+    endif()
+    set_target_properties(${target} PROPERTIES QHOT_FAST_LOOP ON UNITY_BUILD OFF)
+    foreach(flag IN ITEMS "${QHOTRELOAD_FAST_LOOP_OPTIMIZE}" "${QHOTRELOAD_FAST_LOOP_DEBUG}")
+        if(NOT flag STREQUAL "")
+            target_compile_options(${target} PRIVATE "$<${hot}:${flag}>")
+        endif()
+    endforeach()
+    _qhot_fast_linker(linker)
+    if(linker)
+        target_link_options(${target} PRIVATE "$<${hot}:-fuse-ld=${linker}>")
+    endif()
+    if(QHOTRELOAD_FAST_LOOP_PCH)
+        _qhot_fast_loop_headers(header)
+        target_precompile_headers(${target} PRIVATE "$<$<AND:${hot},$<COMPILE_LANGUAGE:CXX>>:${header}>")
+    endif()
+endfunction()
+
+# _qhot_fast_linker(<out-var>)
+# The linker the fast loop links with: the first of mold, lld and gold that
+# links a program with this compiler (checked once per build tree), or the one
+# QHOTRELOAD_FAST_LOOP_LINKER names; empty for the compiler's own.
+function(_qhot_fast_linker out)
+    set(wanted "${QHOTRELOAD_FAST_LOOP_LINKER}")
+    if(wanted STREQUAL "default")
+        set(${out} "" PARENT_SCOPE)
+        return()
+    elseif(wanted STREQUAL "auto" OR wanted STREQUAL "")
+        set(candidates mold lld gold)
+    elseif(wanted MATCHES "^(mold|lld|gold)$")
+        set(candidates ${wanted})
+    else()
+        message(FATAL_ERROR "QHOTRELOAD_FAST_LOOP_LINKER: '${wanted}' is none of auto, mold, lld, gold, default")
+    endif()
+    foreach(linker IN LISTS candidates)
+        check_linker_flag(CXX "-fuse-ld=${linker}" QHOTRELOAD_LINKER_HAS_${linker})
+        if(QHOTRELOAD_LINKER_HAS_${linker})
+            set(${out} ${linker} PARENT_SCOPE)
+            return()
+        endif()
+    endforeach()
+    if(NOT wanted STREQUAL "auto" AND NOT wanted STREQUAL "")
+        message(WARNING "QHOTRELOAD_FAST_LOOP_LINKER=${wanted}: -fuse-ld=${wanted} does not link here; "
+            "hot libraries are linked with the compiler's default linker")
+    endif()
+    set(${out} "" PARENT_SCOPE)
+endfunction()
+
+# _qhot_fast_loop_headers(<out-var>)
+# The header to precompile for a hot library, as a generator expression of the
+# target it is used in: the Qt headers such a library commonly includes, of the
+# Qt modules that target links (Qt6::X or Qt::X), each level including the one
+# below. Written under the build tree, only when its content changes (so a
+# new configure rebuilds no precompiled header).
+function(_qhot_fast_loop_headers out)
+    set(dir "${CMAKE_BINARY_DIR}/qhotreload/fastloop")
+    # <level> "<levels it includes>" "<headers>"
+    set(levels
+        core "" "QtCore/QObject QtCore/QString QtCore/QStringList QtCore/QList QtCore/QHash QtCore/QMap QtCore/QVariant QtCore/QByteArray QtCore/QDebug QtCore/QPointer QtCore/QTimer QtCore/QCoreApplication QtCore/QMetaType QHotReload/qhotmanifest.h"
+        gui "core" "QtGui/QColor QtGui/QFont QtGui/QFontMetrics QtGui/QPainter QtGui/QPainterPath QtGui/QPen QtGui/QBrush QtGui/QImage QtGui/QPixmap QtGui/QMouseEvent QtGui/QKeyEvent"
+        widgets "gui" "QtWidgets/QWidget QtWidgets/QApplication QtWidgets/QLayout QtWidgets/QBoxLayout QtWidgets/QFormLayout QtWidgets/QGridLayout QtWidgets/QLabel QtWidgets/QPushButton QtWidgets/QToolButton QtWidgets/QCheckBox QtWidgets/QComboBox QtWidgets/QLineEdit QtWidgets/QSlider QtWidgets/QSpinBox QtWidgets/QButtonGroup"
+        qml "core" "QtQml/QQmlEngine QtQml/QJSValue"
+        quick "qml gui" "QtQuick/QQuickItem")
+    while(levels)
+        list(POP_FRONT levels level below headers)
+        set(content "// Generated by QHotReload's qhot_add_library (fast loop): precompiled into hot libraries.\n#pragma once\n")
+        if(below STREQUAL "")
+            string(APPEND content "#include <algorithm>\n#include <functional>\n#include <memory>\n#include <string>\n#include <vector>\n")
+        endif()
+        string(REPLACE " " ";" below "${below}")
+        foreach(level_below IN LISTS below)
+            string(APPEND content "#include \"qhot_fastloop_${level_below}.h\"\n")
+        endforeach()
+        string(REPLACE " " ";" headers "${headers}")
+        foreach(header IN LISTS headers)
+            string(APPEND content "#include <${header}>\n")
+        endforeach()
+        file(CONFIGURE OUTPUT "${dir}/qhot_fastloop_${level}.h" CONTENT "${content}" @ONLY)
+    endwhile()
+    set(libs "$<TARGET_PROPERTY:LINK_LIBRARIES>")
+    set(header "${dir}/qhot_fastloop_core.h")
+    foreach(pair IN ITEMS "Gui;gui" "Widgets;widgets" "Qml;qml" "Quick;quick")
+        list(GET pair 0 module)
+        list(GET pair 1 level)
+        set(linked "$<OR:$<IN_LIST:Qt6::${module},${libs}>,$<IN_LIST:Qt::${module},${libs}>>")
+        set(header "$<IF:${linked},${dir}/qhot_fastloop_${level}.h,${header}>")
+    endforeach()
+    set(${out} "${header}" PARENT_SCOPE)
 endfunction()
 
 # _qhot_build_info_dir(<host> <out-var>)

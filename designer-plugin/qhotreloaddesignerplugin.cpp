@@ -78,7 +78,7 @@ const WidgetInterface::Description IndicatorDescription = {
     "<QHotReload/QHotReloadIndicator>",
     "One line of hot reload status: watching, building, reloaded, refused",
     "QHotReloadIndicator shows what a hot library is doing: watching, building, "
-    "\"saved → live 2.8 s (build 2.79 s, swap 1 ms)\", refused (with the reason), build failed. The library is "
+    "\"saved → live in 2.8 s (build 2.6 s, link 190 ms, swap 1 ms)\", refused (with the reason), build failed. The library is "
     "not a property Designer can set: call setLibrary() in code, for example with a "
     "QHotWidget's library(). A click shows the full text.",
     "reloadIndicator",

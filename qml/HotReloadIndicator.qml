@@ -10,8 +10,8 @@ import QHotReload
     A one-line status of a HotLibrary: a coloured dot and HotReloadStatus.text
     ("watching liblogic.so (v1)", "v2 live · swap 3 ms", "refused: …"), and,
     with a builder, its builds ("building liblogic.so…", "build failed ·
-    logic.cpp:11: expected ';' …", and after one, "saved → live 2.8 s (build
-    2.79 s, swap 1 ms)"). Short words come first, so a narrow window still
+    logic.cpp:11: expected ';' …", and after one, "saved → live in 2.8 s (build
+    2.6 s, link 190 ms, swap 1 ms)"). Short words come first, so a narrow window still
     shows the file and the line; the line wraps onto a second one, elided
     after that, at maximumWidth (by default the parent's width less a margin,
     at most 520). Hovering or a

@@ -38,7 +38,7 @@
           lasts until the next build starts or a new version goes live.
     \endlist
     \l text is a one-line summary, short words first and files without
-    their directory ("saved → live 2.8 s (build 2.79 s, swap 1 ms)" for a
+    their directory ("saved → live in 2.8 s (build 2.6 s, link 190 ms, swap 1 ms)" for a
     reload a build of the \l builder led to, "v3 live · swap 4 ms" for
     another, "refused: …", "building liblogic.so…", "build failed ·
     logic.cpp:12: expected ';' …"), \l details the full text (a refusal's

@@ -98,8 +98,9 @@ qint64 median(QList<qint64> values)
 }
 
 // The demo's builds go through QHotBuilder (what build-on-save runs, here
-// started by hand right after each save): `cmake --build <build> --target
-// widgets_scene`, the indicator told about each build.
+// started by hand right after each save): `ninja -C <build> widgets_scene` in a
+// Ninja tree, else `cmake --build <build> --target
+// widgets_scene`; the indicator is told about each build.
 class DemoBuilder
 {
 public:
@@ -157,7 +158,7 @@ private:
 struct Timing
 {
     qint64 saveToLive = 0;
-    qint64 build = 0;     // cmake --build's wall time
+    qint64 build = 0;     // the build command's wall time
     qint64 afterLink = 0; // from the library file's last write to reloaded()
 };
 
@@ -455,7 +456,7 @@ bool Demo::bench(int edits)
     if (m_formReloads != formReloads)
         return m_demo.fail(QStringLiteral("the form reloaded though scene.ui was not changed"));
 
-    // Split at the linker's last write, not at cmake --build's exit (which
+    // Split at the linker's last write, not at the build command's exit (which
     // often comes after the reload): no part is ever negative.
     QList<qint64> total;
     QList<qint64> build;
@@ -467,7 +468,7 @@ bool Demo::bench(int edits)
         toLink << qMax<qint64>(0, t.saveToLive - t.afterLink);
         afterLink << t.afterLink;
     }
-    m_demo.say(QStringLiteral("PASSED: %1 edits, save to live p50 %2 ms (cmake --build returned after p50 %3 ms); "
+    m_demo.say(QStringLiteral("PASSED: %1 edits, save to live p50 %2 ms (the build command returned after p50 %3 ms); "
                               "to the linker's last write p50 %4 ms; from there to live p50 %6 ms, max %5 ms")
                        .arg(edits)
                        .arg(median(total))
@@ -518,11 +519,11 @@ bool Demo::buildAndWaitForReload(qint64 savedAt, Timing *timing)
     // Clamped: the file system's time and the wall clock may disagree by a tick.
     timing->afterLink = qMax<qint64>(0, m_lastReloadWallMs
             - QFileInfo(m_library->fileName()).lastModified().toMSecsSinceEpoch());
-    // The reload often lands before cmake --build returns: split the wait at
+    // The reload often lands before the build command returns: split the wait at
     // the linker's last write, not at the build command's exit, so neither
     // part is negative.
     m_demo.say(QStringLiteral("   new code live %1 ms after the save: %2 ms to the linker's last write, %3 ms from "
-                              "there to live (cmake --build returned after %4 ms); indicator: \"%5\"")
+                              "there to live (the build command returned after %4 ms); indicator: \"%5\"")
                        .arg(timing->saveToLive)
                        .arg(qMax<qint64>(0, timing->saveToLive - timing->afterLink))
                        .arg(timing->afterLink)

@@ -5,7 +5,7 @@
 #include <QtCore/QString>
 
 // The scripted demo (no display, or --demo): real edits of the build's copies
-// of scene.cpp and scene.ui, real builds (QHotBuilder runs `cmake --build`),
+// of scene.cpp and scene.ui, real builds (QHotBuilder runs ninja or `cmake --build`),
 // and checks of the new behaviour and of the state kept, printed step by step.
 // With \a benchEdits > 0 it then times that many more edits from save to live
 // and prints "RESULT save_to_live_ms ..." last. Returns the exit code (0:

@@ -44,6 +44,8 @@ struct QHotBuildInfo
     files in \l sources (each file and its directory, so saves made by writing a
     new file and renaming it over the old one are seen) and, when the content of
     one of them changes, runs \c{cmake --build <buildDirectory> --target <target>}
+    (or, in a single-configuration Ninja tree, \c{ninja -C <buildDirectory> <target>}
+    itself: the same build, without cmake's start in front of it)
     in a QProcess. The QHotLibrary watching the library's output then takes the
     new version as usual; QHotBuilder does not touch the library.
 
@@ -185,9 +187,12 @@ public:
     void setBuildInfo(const QHotBuildInfo &info);
 
     /*!
-        How long to wait after a save before building (ms, default 50), so a
-        save made in several writes, or one touching several files, is built
-        once.
+        How long to wait after a save before building (ms, default 0: at
+        once). Changes seen together are built once either way, a file still
+        open by its writer (where the system says so: Linux) is looked at again
+        once it is closed, and saves made during a build are one more build;
+        a longer delay also gathers saves of several files made one after the
+        other.
     */
     int delay() const;
     void setDelay(int msecs);
@@ -207,6 +212,15 @@ public:
         build, to tell how long the user waited from the save to the new code.
     */
     qint64 msecsSinceSave() const;
+
+    /*!
+        Milliseconds from the start of the running (or last) build to the end
+        of its last step other than the link: the compiling, as Ninja reports
+        its steps (also under \c{cmake --build}). -1 when not known (no step
+        ended yet, another build tool). An indicator tells the link apart
+        with it: what follows, up to the new library being taken, is the link.
+    */
+    int compileMsecs() const;
 
     /*!
         Extracts the first error line from a build's \a output: the first

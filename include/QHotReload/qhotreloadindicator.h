@@ -29,8 +29,8 @@ class QHotReloadIndicatorPrivate;
     Short words come first, and a file is named without its directory, so
     that what matters is seen in a narrow window: "build failed ·
     calclogic.cpp:11: expected ';' …". A reload that a build of the
-    builder led to shows how long the user waited: "saved → live 2.8 s
-    (build 2.79 s, swap 1 ms)", from the save the builder saw to
+    builder led to shows how long the user waited: "saved → live in 2.8 s
+    (build 2.6 s, link 190 ms, swap 1 ms)", from the save the builder saw to
     QHotLibrary::reloaded(); any other reload shows the swap alone ("v3 live
     · swap 1 ms"), from QHotLibrary::aboutToReload() to reloaded()
     (blockers, state hooks, unloading the old copy, restoring widgets).
@@ -109,7 +109,7 @@ public:
 
     //! What the indicator shows now; stateChanged() on each change.
     State state() const;
-    //! The one-line summary shown, e.g. "saved → live 2.8 s (build 2.79 s, swap 1 ms)" or "refused: …".
+    //! The one-line summary shown, e.g. "saved → live in 2.8 s (build 2.6 s, link 190 ms, swap 1 ms)" or "refused: …".
     QString text() const;
     //! The full text: a refusal's whole reason, the whole build output.
     QString details() const;

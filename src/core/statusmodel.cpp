@@ -212,7 +212,7 @@ void StatusModel::aboutToReload()
 {
     m_swapStart = now();
     m_restoreFailure.clear();
-    m_saveToLive.aboutToReload(m_swapStart);
+    m_saveToLive.aboutToReload(m_swapStart, m_builder ? m_builder->compileMsecs() : -1);
     setState(Reloading, QStringLiteral("reloading %1…").arg(shownName()),
              QStringLiteral("A new version of %1 passed its checks and is being swapped in.")
                      .arg(QDir::toNativeSeparators(facts().fileName)));

@@ -76,9 +76,10 @@ void SaveToLive::buildFinished(bool ok, int msecs)
     m_buildMs = msecs;
 }
 
-void SaveToLive::aboutToReload(qint64 now)
+void SaveToLive::aboutToReload(qint64 now, qint64 compileMs)
 {
     m_buildPart = -1;
+    m_linkPart = -1;
     m_savedAtSwap = -1;
     if (m_buildStart < 0)
         return;
@@ -90,6 +91,11 @@ void SaveToLive::aboutToReload(qint64 now)
         return;
     }
     m_buildPart = m_buildMs >= 0 ? qMin<qint64>(m_buildMs, sinceStart) : sinceStart;
+    // From the end of the compiling to the library taken: the link.
+    if (compileMs >= 0 && compileMs <= m_buildPart) {
+        m_linkPart = m_buildPart - compileMs;
+        m_buildPart = compileMs;
+    }
     m_savedAtSwap = qMax<qint64>(0, m_saveBeforeBuild) + sinceStart;
 }
 
@@ -98,25 +104,33 @@ SaveToLive::Words SaveToLive::reloaded(int version, qint64 swapMs, const QString
     Words words;
     const QString path = QDir::toNativeSeparators(file);
     const QString swap = swapMs >= 0 ? duration(swapMs) : QString();
+    // "build 400 ms, link 30 ms" when the link was told apart, else "build 430 ms".
+    const QString parts = m_linkPart >= 0
+            ? QStringLiteral("build %1, link %2").arg(duration(m_buildPart), duration(m_linkPart))
+            : QStringLiteral("build %1").arg(duration(m_buildPart));
+    const QString partsSaid = m_linkPart >= 0
+            ? QStringLiteral("%1 compiling, %2 linking (until the new library was taken)")
+                      .arg(duration(m_buildPart), duration(m_linkPart))
+            : QStringLiteral("%1 building (until the new library was taken)").arg(duration(m_buildPart));
     if (m_buildPart >= 0 && swapMs >= 0 && m_saveBeforeBuild < 0) {
         // Built at start (out of date): no save to count from.
-        words.line = QStringLiteral("built → live %1 (build %2, swap %3)")
-                             .arg(duration(m_savedAtSwap + swapMs), duration(m_buildPart), swap);
+        words.line = QStringLiteral("built → live in %1 (%2, swap %3)")
+                             .arg(duration(m_savedAtSwap + swapMs), parts, swap);
         words.details = QStringLiteral("Version %1 of %2 is live %3 after the build that brought it up to "
-                                       "date started: %4 building, %5 of swap.")
+                                       "date started: %4, %5 of swap.")
                                 .arg(version)
-                                .arg(path, duration(m_savedAtSwap + swapMs), duration(m_buildPart), swap);
+                                .arg(path, duration(m_savedAtSwap + swapMs), partsSaid, swap);
     } else if (m_buildPart >= 0 && swapMs >= 0) {
         words.saveToLiveMs = m_savedAtSwap + swapMs;
-        words.line = QStringLiteral("saved → live %1 (build %2, swap %3)")
-                             .arg(duration(words.saveToLiveMs), duration(m_buildPart), swap);
+        words.line = QStringLiteral("saved → live in %1 (%2, swap %3)")
+                             .arg(duration(words.saveToLiveMs), parts, swap);
         words.details = QStringLiteral("Version %1 of %2 is live %3 after the save that started its build: "
-                                       "%4 from the save to the build's start, %5 building (until the new "
-                                       "library was taken), %6 of swap (from aboutToReload to reloaded: "
-                                       "blockers, state hooks, unloading the old copy).")
+                                       "%4 from the save to the build's start, %5, %6 of swap (from "
+                                       "aboutToReload to reloaded: blockers, state hooks, unloading the old "
+                                       "copy).")
                                 .arg(version)
                                 .arg(path, duration(words.saveToLiveMs), duration(m_saveBeforeBuild),
-                                     duration(m_buildPart), swap);
+                                     partsSaid, swap);
     } else if (swapMs >= 0) {
         words.line = QStringLiteral("v%1 live · swap %2").arg(version).arg(swap);
         words.details = QStringLiteral("Version %1 of %2 is live. The swap (from aboutToReload to reloaded: "
@@ -132,6 +146,7 @@ SaveToLive::Words SaveToLive::reloaded(int version, qint64 swapMs, const QString
     // Told once: the next reload is timed anew.
     m_buildStart = -1;
     m_buildPart = -1;
+    m_linkPart = -1;
     m_savedAtSwap = -1;
     return words;
 }

@@ -45,14 +45,15 @@ class QHOTRELOAD_CORE_EXPORT SaveToLive
 public:
     struct Words
     {
-        QString line;    //!< "saved → live 2.8 s (build 2.79 s, swap 1 ms)" or "v3 live · swap 1 ms"
+        QString line;    //!< "saved → live in 2.8 s (build 2.6 s, link 190 ms, swap 1 ms)" or "v3 live · swap 1 ms"
         QString details; //!< the same in a sentence, with the version and the file
         qint64 saveToLiveMs = -1;
     };
 
     void buildStarted(qint64 now, qint64 msecsSinceSave);
     void buildFinished(bool ok, int msecs);
-    void aboutToReload(qint64 now);
+    //! The swap starts at \a now; the build's compiling ended \a compileMs after its start (-1: not known).
+    void aboutToReload(qint64 now, qint64 compileMs = -1);
     //! The words for a swap of \a swapMs that made \a version of \a file live (-1: no swap timed).
     Words reloaded(int version, qint64 swapMs, const QString &file);
 
@@ -60,7 +61,8 @@ private:
     qint64 m_buildStart = -1;     // when the build started; -1: no build to tell
     qint64 m_saveBeforeBuild = 0; // ms from the save to the build's start; -1: no save
     qint64 m_buildMs = -1;        // the build's own duration, once it ended
-    qint64 m_buildPart = -1;      // build start to the swap's start, for this reload
+    qint64 m_buildPart = -1;      // build start to the swap's start (to the link's, if told), for this reload
+    qint64 m_linkPart = -1;       // the link's end of the build part; -1: not told apart
     qint64 m_savedAtSwap = -1;
 };
 

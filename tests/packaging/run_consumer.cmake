@@ -192,7 +192,31 @@ function(build_and_check config ENABLED NEEDED)
             endif()
             run("${READELF} -d liblogic.so" "${READELF}" -d "${out_dir}/liblogic.so")
             if(NOT output MATCHES "\\(FLAGS\\)[^\n]*SYMBOLIC")
-                message(FATAL_ERROR "qhot_add_library did not link liblogic.so with -Bsymbolic:\n${output}")
+                # mold (the fast loop's first choice) binds locally with
+                # -Bsymbolic but sets no DF_SYMBOLIC: then no dynamic
+                # relocation may name a symbol the library defines (its
+                # value is not 0) other than a relative one.
+                set(dynamic "${output}")
+                run("${READELF} -rW liblogic.so" "${READELF}" -rW "${out_dir}/liblogic.so")
+                if(output MATCHES "\n[0-9a-f]+ +[0-9a-f]+ +R_[A-Z0-9_]+_(64|ABS64|GLOB_DAT|JUMP_SLOT) +0*[1-9a-f][0-9a-f]* [^\n]*")
+                    message(FATAL_ERROR "qhot_add_library did not link liblogic.so with -Bsymbolic: "
+                        "${CMAKE_MATCH_0} is bound at load time\n${dynamic}")
+                endif()
+            endif()
+        endif()
+        # The fast loop in a single-configuration hot build: -g0 whatever the
+        # build type, and the first fast linker found (mold where installed).
+        if(NEEDED AND NOT config)
+            run("${READELF} -S liblogic.so" "${READELF}" -SW "${out_dir}/liblogic.so")
+            if(output MATCHES "\\.debug_info")
+                message(FATAL_ERROR "liblogic.so has debug information: the fast loop's -g0 is missing")
+            endif()
+            find_program(MOLD_LINKER mold)
+            if(MOLD_LINKER)
+                run("${READELF} -p .comment liblogic.so" "${READELF}" -p .comment "${out_dir}/liblogic.so")
+                if(NOT output MATCHES "mold")
+                    message(FATAL_ERROR "mold is installed but did not link liblogic.so:\n${output}")
+                endif()
             endif()
         endif()
         # Per configuration, the shared library is built in every one.

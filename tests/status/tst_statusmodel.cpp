@@ -5,11 +5,13 @@
 // a fake clock and fake library facts. The indicators' own tests check that
 // they show it.
 #include "statusmodel_p.h"
+#include "statuswords_p.h"
 
 #include <QtCore/QDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+using QHotReload::Detail::SaveToLive;
 using QHotReload::Detail::StatusModel;
 
 class tst_StatusModel : public QObject
@@ -20,6 +22,7 @@ private Q_SLOTS:
     void init();
     void idleAndNotLoaded();
     void saveToLive();
+    void saveToLiveWithLink();
     void reloadWithoutBuild();
     void buildFailedThenFixed();
     void buildThatChangesNothing();
@@ -84,11 +87,30 @@ void tst_StatusModel::saveToLive()
     m_model->reloaded();
     m_model->buildFinished(true, 2795);
     QCOMPARE(m_model->state(), StatusModel::Reloaded);
-    QCOMPARE(m_model->text(), QStringLiteral("saved → live 2.8\u00a0s (build 2.79\u00a0s, swap 1\u00a0ms)"));
+    QCOMPARE(m_model->text(), QStringLiteral("saved → live in 2.8\u00a0s (build 2.79\u00a0s, swap 1\u00a0ms)"));
     QCOMPARE(m_model->lastSaveToLiveMs(), 2800);
     QCOMPARE(m_model->lastReloadMs(), 1);
     QVERIFY2(m_model->details().startsWith(QStringLiteral("Version 2 of %1 is live 2.8 s after the save").arg(path())),
              qPrintable(m_model->details()));
+}
+
+// A builder that told when the compiling ended: the link is told apart, up
+// to the library being taken; without it, the build is one figure.
+void tst_StatusModel::saveToLiveWithLink()
+{
+    SaveToLive words;
+    words.buildStarted(1000, 12);
+    words.aboutToReload(1000 + 430, 400);
+    const SaveToLive::Words live = words.reloaded(3, 2, QStringLiteral("liblogic.so"));
+    QCOMPARE(live.line, QStringLiteral("saved → live in 444\u00a0ms (build 400\u00a0ms, link 30\u00a0ms, swap 2\u00a0ms)"));
+    QCOMPARE(live.saveToLiveMs, 444);
+    QVERIFY2(live.details.contains(QStringLiteral("400 ms compiling, 30 ms linking")), qPrintable(live.details));
+
+    // A compile end after the swap's start is not this build's: no link figure.
+    words.buildStarted(2000, 5);
+    words.aboutToReload(2000 + 300, 310);
+    QCOMPARE(words.reloaded(4, 1, QStringLiteral("liblogic.so")).line,
+             QStringLiteral("saved → live in 306\u00a0ms (build 300\u00a0ms, swap 1\u00a0ms)"));
 }
 
 void tst_StatusModel::reloadWithoutBuild()
@@ -185,7 +207,7 @@ void tst_StatusModel::outOfDateAtStart()
     m_facts.version = 2;
     m_model->reloaded();
     // Not a save-to-live figure: no save to count from.
-    QCOMPARE(m_model->text(), QStringLiteral("built → live 1.5\u00a0s (build 1.5\u00a0s, swap 2\u00a0ms)"));
+    QCOMPARE(m_model->text(), QStringLiteral("built → live in 1.5\u00a0s (build 1.5\u00a0s, swap 2\u00a0ms)"));
     QCOMPARE(m_model->lastSaveToLiveMs(), -1);
 
     // The next build is an ordinary one.

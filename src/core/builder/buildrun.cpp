@@ -123,11 +123,11 @@ void QHotBuilderPrivate::startBuild()
         return;
     }
 
-    const QString program = cmake.isEmpty() ? QStringLiteral("cmake") : cmake;
-    QStringList arguments{QStringLiteral("--build"), buildDir, QStringLiteral("--target"), target};
-    if (!config.isEmpty())
-        arguments << QStringLiteral("--config") << config;
-    qCDebug(lcBuilder) << "running" << program << arguments;
+    const QHotReload::Internal::BuildCommand command =
+            QHotReload::Internal::buildCommand(buildDir, target, config, cmake);
+    compileMs = -1;
+    lineStart = 0;
+    qCDebug(lcBuilder) << "running" << command.program << command.arguments;
 
     process = new QProcess(q);
     process->setProcessChannelMode(QProcess::MergedChannels);
@@ -136,8 +136,10 @@ void QHotBuilderPrivate::startBuild()
     // cmake and the build tool started, not only cmake.
     process->setChildProcessModifier([] { ::setpgid(0, 0); });
 #endif
-    QObject::connect(process, &QProcess::readyRead, q,
-                     [this] { processOutput += process->readAll(); });
+    QObject::connect(process, &QProcess::readyRead, q, [this] {
+        processOutput += process->readAll();
+        takeSteps();
+    });
     QObject::connect(process, &QProcess::finished, q,
                      [this](int exitCode, QProcess::ExitStatus status) {
                          processOutput += process->readAll();
@@ -157,7 +159,23 @@ void QHotBuilderPrivate::startBuild()
                                    .arg(process->program(), process->errorString()));
         }
     });
-    process->start(program, arguments);
+    process->start(command.program, command.arguments);
+}
+
+// Ninja, not on a terminal, prints "[3/4] Building CXX object …" as each
+// step ends (also under `cmake --build`): the last step before the link
+// ended when the compiling did. Other build tools' lines do not match.
+void QHotBuilderPrivate::takeSteps()
+{
+    qsizetype end;
+    while ((end = processOutput.indexOf('\n', lineStart)) >= 0) {
+        const QByteArray line = processOutput.mid(lineStart, end - lineStart);
+        lineStart = end + 1;
+        static const QRegularExpression step(QStringLiteral("^\\[\\d+/\\d+\\] "));
+        const QString text = QString::fromLocal8Bit(line);
+        if (step.match(text).hasMatch() && !text.contains(QLatin1String(" Linking ")))
+            compileMs = int(clock.elapsed());
+    }
 }
 
 void QHotBuilderPrivate::finishBuild(bool ok, const QString &whyFailed)

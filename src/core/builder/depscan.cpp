@@ -254,4 +254,27 @@ DependencyAnswer scanDependencies(const DependencyQuery &query, const std::atomi
     return answer;
 }
 
+BuildCommand buildCommand(const QString &buildDir, const QString &target, const QString &config,
+                          const QString &cmake)
+{
+    BuildCommand command;
+    command.program = cmake.isEmpty() ? QStringLiteral("cmake") : cmake;
+    command.arguments = QStringList{QStringLiteral("--build"), buildDir, QStringLiteral("--target"), target};
+    if (!config.isEmpty())
+        command.arguments << QStringLiteral("--config") << config;
+    // A cmake named but missing: the tree could not be regenerated either,
+    // and `cmake --build` fails saying so.
+    if (QDir::isAbsolutePath(command.program) && !QFileInfo(command.program).isExecutable())
+        return command;
+    const QHash<QString, QString> cache = readCMakeCache(buildDir);
+    const QString ninja = cache.value(QStringLiteral("CMAKE_MAKE_PROGRAM"));
+    if (cache.value(QStringLiteral("CMAKE_GENERATOR")) != QLatin1String("Ninja") || ninja.isEmpty()
+        || !QFileInfo::exists(QDir(buildDir).filePath(QStringLiteral("build.ninja")))) {
+        return command;
+    }
+    command.program = ninja;
+    command.arguments = QStringList{QStringLiteral("-C"), buildDir, target};
+    return command;
+}
+
 } // namespace QHotReload::Internal

@@ -42,6 +42,20 @@ struct DependencyAnswer
 //! \a cancelled is set.
 DependencyAnswer scanDependencies(const DependencyQuery &query, const std::atomic_bool &cancelled);
 
+// The command that builds one target.
+struct BuildCommand
+{
+    QString program;
+    QStringList arguments;
+};
+
+//! The cheapest command that still is the real build of \a target in
+//! \a buildDir: the Ninja of a single-configuration Ninja tree, run on the
+//! target itself (it regenerates the tree only when a CMake file changed,
+//! as `cmake --build` would), else `<cmake> --build`.
+BuildCommand buildCommand(const QString &buildDir, const QString &target, const QString &config,
+                          const QString &cmake);
+
 } // namespace QHotReload::Internal
 
 #endif

@@ -230,6 +230,11 @@ qint64 QHotBuilder::msecsSinceSave() const
     return d->sinceSave.isValid() ? d->sinceSave.elapsed() : -1;
 }
 
+int QHotBuilder::compileMsecs() const
+{
+    return d_func()->compileMs;
+}
+
 void QHotBuilder::build()
 {
     Q_D(QHotBuilder);

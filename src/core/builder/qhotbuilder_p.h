@@ -46,6 +46,7 @@ public:
     void startBuild();
     void finishBuild(bool ok, const QString &whyNotRun);
     void stopProcess();
+    void takeSteps();
     void setState(QHotBuilder::State s);
     void setPending(bool p);
     QString markerPath() const;
@@ -63,7 +64,7 @@ public:
     QStringList sources;
     // Project headers the objects included at their last build (not in sources).
     QStringList dependencies;
-    int delay = 50;
+    int delay = 0;
     QString firstError;
     QString output;
     int buildCount = 0;
@@ -87,6 +88,10 @@ public:
     int scanGeneration = 0;
     QProcess *process = nullptr;
     QByteArray processOutput;
+    // Where the next unread line of processOutput starts.
+    qsizetype lineStart = 0;
+    // Since the build's start, when its last step other than a link ended.
+    int compileMs = -1;
     QElapsedTimer clock;
     // Started at the first change seen since the last build started: the
     // save the next build answers. sinceSave is that of the running build.

@@ -5,10 +5,16 @@
 
 #include "linkedlibraries_p.h"
 #include "logging_p.h"
+#include "watcher_p.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+
+namespace {
+// How soon a file still open by its writer is looked at again.
+constexpr int WriterPollMs = 5;
+} // namespace
 
 QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
     : q_ptr(q)
@@ -22,7 +28,7 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
         dirty.insert(path);
         if (!nextSave.isValid())
             nextSave.start();
-        settle.start();
+        settle.start(delay);
     });
     QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, q,
                      [this](const QString &dir) {
@@ -37,7 +43,7 @@ QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
                              rearm(file);
                          if (!nextSave.isValid())
                              nextSave.start();
-                         settle.start();
+                         settle.start(delay);
                      });
 }
 
@@ -230,9 +236,19 @@ void QHotBuilderPrivate::checkSources()
             changed.append(file);
     }
     dirty.clear();
+    bool writing = false;
     for (const QString &file : std::as_const(changed)) {
         if (!digests.contains(file))
             continue;
+        // Built at once, so never from a file its writer is still filling:
+        // it is looked at again shortly (no notification comes at the close).
+        if (QFile open(file); open.open(QIODevice::ReadOnly)
+            && QHotReload::Internal::openWriter(open) == QHotReload::Internal::OpenWriter::Open) {
+            qCDebug(lcBuilder) << "still being written:" << file;
+            dirty.insert(file);
+            writing = true;
+            continue;
+        }
         const QByteArray now = digest(file);
         // Missing: an editor between removing and renaming; when the file is
         // back its content decides.
@@ -245,6 +261,8 @@ void QHotBuilderPrivate::checkSources()
             saved.append(file);
         }
     }
+    if (writing)
+        settle.start(qMax(delay, WriterPollMs));
     if (saved.isEmpty())
         return;
     for (const QString &file : std::as_const(saved))

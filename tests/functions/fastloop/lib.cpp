@@ -1,0 +1,1 @@
+int fastLoopAnswer() { return 42; }
