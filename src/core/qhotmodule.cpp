@@ -60,7 +60,8 @@ void runBlocking(QObject *target, const std::function<void()> &function, int tim
         std::condition_variable cv;
         State state = Waiting;
         std::exception_ptr error;
-        // Set once state is Done (and error written): what the spin reads.
+        // Set once state is Done (and error written) and the waiters are
+        // notified: what the spin reads.
         std::atomic_bool done{false};
     };
     const auto call = std::make_shared<Call>();
@@ -81,9 +82,11 @@ void runBlocking(QObject *target, const std::function<void()> &function, int tim
         {
             std::lock_guard lock(call->mutex);
             call->state = Call::Done;
-            call->done.store(true, std::memory_order_release);
         }
         call->cv.notify_all();
+        // Last: a caller that sees it may return and drop its share of the
+        // call while this thread is done with the mutex and the condition.
+        call->done.store(true, std::memory_order_release);
     }, Qt::QueuedConnection);
 
     // Only with a core to spin on beside the owner thread's; never longer than MarshalSpin.
