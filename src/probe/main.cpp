@@ -318,9 +318,15 @@ bool readRequest(long long *limitMs, std::string *path)
 // write is then a page fault, which costs tens of microseconds on a virtual
 // machine. The waiting child takes them while nobody waits: every private
 // writable page is written once, with its own value.
+constexpr unsigned long MaxWarmMapping = 64ul << 20;
+
 void touchWritablePages()
 {
-#if defined(__linux__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // A sanitizer's shadow memory is a huge writable reservation, mostly
+    // never backed (reading it faults): nothing to warm up there.
+    return;
+#elif defined(__linux__)
     const int maps = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
     if (maps < 0)
         return;
@@ -336,6 +342,10 @@ void touchWritablePages()
             continue;
         // rw-p, not [vvar]-like special areas.
         if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' || line.find("[v") != std::string::npos)
+            continue;
+        // A large reservation (an allocator's arena, a runtime's) is not
+        // warmed: touching it would commit it all.
+        if (end - begin > MaxWarmMapping)
             continue;
         for (unsigned long at = begin; at < end; at += page) {
             volatile char *byte = reinterpret_cast<volatile char *>(at);
