@@ -71,6 +71,8 @@ void FunctionTables::install(const Abi::Manifest *manifest, const std::vector<Bi
     const bool straightPath = !guardedCall;
     for (ModuleTable *table : std::as_const(m_tables)) {
         table->bound = true;
+        if (!table->error.isEmpty())
+            table->error.clear();
         if (straightPath)
             setOwner(*table, QThread::currentThreadId());
     }
@@ -126,6 +128,8 @@ void FunctionTables::join(ModuleTable *table)
     }
     point(bindings);
     table->bound = true;
+    if (!table->error.isEmpty())
+        table->error.clear();
     if (!guardedCall)
         setOwner(*table, QThread::currentThreadId());
 }

@@ -21,7 +21,13 @@ struct ModuleTable
 {
     QList<QHotModule::Slot *> slots; //!< filled during static initialization, read-only after
     bool bound = false;              //!< the running version has every function (library's thread)
-    QString error;                   //!< why not, when it joined a running version that lacks one
+    /*!
+        The module's error (QHotModule::errorString()), the one place it is
+        kept: why its library could not be loaded (written by the module), or
+        why the table is unbound when it joined a running version that lacks
+        one of its functions (written here). Cleared when a version binds it.
+    */
+    QString error;
     std::function<void()> libraryGone; //!< called on the library's thread when it is destroyed
 };
 
