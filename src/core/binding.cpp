@@ -45,10 +45,16 @@ FunctionTables::~FunctionTables()
     }
 }
 
-FunctionTables *FunctionTables::of(QHotLibrary *library)
+FunctionTables *FunctionTables::of(const QHotLibrary *library)
 {
     std::lock_guard lock(registryMutex);
     return registry().value(library);
+}
+
+const Abi::Manifest *runningManifest(const QHotLibrary *library)
+{
+    const FunctionTables *tables = library ? FunctionTables::of(library) : nullptr;
+    return tables ? tables->manifest() : nullptr;
 }
 
 void FunctionTables::setOwner(const ModuleTable &table, Qt::HANDLE owner)
