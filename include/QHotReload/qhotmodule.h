@@ -30,6 +30,7 @@
 
 #if !defined(QHOTRELOAD_STATIC)
 
+#include <QHotReload/detail/ownership.h>
 #include <QHotReload/qhotlibrary.h>
 
 #include <QtCore/QThread>
@@ -42,30 +43,6 @@
 
 class QHotModulePrivate;
 template <typename Signature> class QHotFunction;
-
-namespace QHotReload::detail {
-
-/*!
-    \internal
-    Makes \a value own all its data. A QString or QByteArray made by
-    QStringLiteral (or fromRawData) in a hot library points into that
-    library's read-only data, which is gone once its version is unloaded;
-    strings, byte arrays, string lists and variants (maps, lists, hashes,
-    nested) handed from a library to the application are copied to the heap.
-*/
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariant &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QString &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QByteArray &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QStringList &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantMap &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantList &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantHash &value);
-
-template <typename T, typename = void> struct MayPointIntoLibrary : std::false_type {};
-template <typename T>
-struct MayPointIntoLibrary<T, std::void_t<decltype(takeOwnership(std::declval<T &>()))>> : std::true_type {};
-
-} // namespace QHotReload::detail
 
 /*!
     \class QHotCallError
