@@ -30,6 +30,7 @@
 
 #if !defined(QHOTRELOAD_STATIC)
 
+#include <QHotReload/detail/ownership.h>
 #include <QHotReload/qhotlibrary.h>
 
 #include <QtCore/QThread>
@@ -42,30 +43,6 @@
 
 class QHotModulePrivate;
 template <typename Signature> class QHotFunction;
-
-namespace QHotReload::detail {
-
-/*!
-    \internal
-    Makes \a value own all its data. A QString or QByteArray made by
-    QStringLiteral (or fromRawData) in a hot library points into that
-    library's read-only data, which is gone once its version is unloaded;
-    strings, byte arrays, string lists and variants (maps, lists, hashes,
-    nested) handed from a library to the application are copied to the heap.
-*/
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariant &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QString &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QByteArray &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QStringList &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantMap &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantList &value);
-QHOTRELOAD_CORE_EXPORT void takeOwnership(QVariantHash &value);
-
-template <typename T, typename = void> struct MayPointIntoLibrary : std::false_type {};
-template <typename T>
-struct MayPointIntoLibrary<T, std::void_t<decltype(takeOwnership(std::declval<T &>()))>> : std::true_type {};
-
-} // namespace QHotReload::detail
 
 /*!
     \class QHotCallError
@@ -158,8 +135,6 @@ private:
 
     //! Opens (the library's thread) or closes (null) the straight call path of every function.
     void setOwner(Qt::HANDLE owner);
-    //! How many calls of this module's functions are on the library thread's stack.
-    int depth() const;
 
     /*!
         Runs \a thunk on the library's thread with the library loaded, or
@@ -257,16 +232,17 @@ private:
     QHotModule::Slot m_slot;
 };
 
-#define QHOT_MODULE_LIBRARY(library)                                                              \
-    inline QHotModule &hotModule()                                                                \
-    {                                                                                             \
-        static QHotModule module(library);                                                        \
-        return module;                                                                            \
-    }                                                                                             \
-    static_assert(true, "")
-
+/*!
+    Declares \a name, a callable with the signature of the library's
+    \a function (qualified as the library declares it), in the module that
+    QHOT_MODULE_LIBRARY declared in the same namespace. With hot reload off
+    it is a reference to \a function itself.
+*/
 #define QHOT_FUNCTION(name, function)                                                             \
     inline QHotFunction<decltype(function)> name { hotModule(), #function }
+
+#define QHOT_DETAIL_GLOBAL_FUNCTION(function) QHOT_FUNCTION(function, ::function);
+#define QHOT_DETAIL_SCOPED_FUNCTION(scope, function) QHOT_FUNCTION(function, ::scope::function);
 
 #else // QHOTRELOAD_STATIC
 
@@ -294,14 +270,6 @@ public:
     static constexpr void setMarshalTimeout(int) noexcept {}
 };
 
-#define QHOT_MODULE_LIBRARY(library)                                                              \
-    inline QHotModule &hotModule()                                                                \
-    {                                                                                             \
-        static QHotModule module(library);                                                        \
-        return module;                                                                            \
-    }                                                                                             \
-    static_assert(true, "")
-
 // A reference to the function: a direct call once the optimizer runs (-O1).
 #define QHOT_FUNCTION(name, function) inline constexpr auto &name = function
 
@@ -311,10 +279,20 @@ public:
 
 #endif // QHOTRELOAD_STATIC
 
-#if !defined(QHOTRELOAD_STATIC)
-#define QHOT_DETAIL_GLOBAL_FUNCTION(function) QHOT_FUNCTION(function, ::function);
-#define QHOT_DETAIL_SCOPED_FUNCTION(scope, function) QHOT_FUNCTION(function, ::scope::function);
-#endif
+/*!
+    Declares \c hotModule() in the current namespace: the QHotModule of
+    \a library (a path or a bare name, as QHotLibrary takes it), made on
+    first use. QHOT_FUNCTION callables in the same namespace belong to it.
+    One definition for both builds: with hot reload off, QHotModule is a
+    class that does nothing and this static is initialized at compile time.
+*/
+#define QHOT_MODULE_LIBRARY(library)                                                              \
+    inline QHotModule &hotModule()                                                                \
+    {                                                                                             \
+        static QHotModule module(library);                                                        \
+        return module;                                                                            \
+    }                                                                                             \
+    static_assert(true, "")
 
 /*!
     Declares namespace \a ns with the module of \a library (a path or a bare

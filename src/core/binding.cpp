@@ -45,10 +45,16 @@ FunctionTables::~FunctionTables()
     }
 }
 
-FunctionTables *FunctionTables::of(QHotLibrary *library)
+FunctionTables *FunctionTables::of(const QHotLibrary *library)
 {
     std::lock_guard lock(registryMutex);
     return registry().value(library);
+}
+
+const Abi::Manifest *runningManifest(const QHotLibrary *library)
+{
+    const FunctionTables *tables = library ? FunctionTables::of(library) : nullptr;
+    return tables ? tables->manifest() : nullptr;
 }
 
 void FunctionTables::setOwner(const ModuleTable &table, Qt::HANDLE owner)
@@ -71,6 +77,8 @@ void FunctionTables::install(const Abi::Manifest *manifest, const std::vector<Bi
     const bool straightPath = !guardedCall;
     for (ModuleTable *table : std::as_const(m_tables)) {
         table->bound = true;
+        if (!table->error.isEmpty())
+            table->error.clear();
         if (straightPath)
             setOwner(*table, QThread::currentThreadId());
     }
@@ -126,6 +134,8 @@ void FunctionTables::join(ModuleTable *table)
     }
     point(bindings);
     table->bound = true;
+    if (!table->error.isEmpty())
+        table->error.clear();
     if (!guardedCall)
         setOwner(*table, QThread::currentThreadId());
 }

@@ -21,7 +21,13 @@ struct ModuleTable
 {
     QList<QHotModule::Slot *> slots; //!< filled during static initialization, read-only after
     bool bound = false;              //!< the running version has every function (library's thread)
-    QString error;                   //!< why not, when it joined a running version that lacks one
+    /*!
+        The module's error (QHotModule::errorString()), the one place it is
+        kept: why its library could not be loaded (written by the module), or
+        why the table is unbound when it joined a running version that lacks
+        one of its functions (written here). Cleared when a version binds it.
+    */
+    QString error;
     std::function<void()> libraryGone; //!< called on the library's thread when it is destroyed
 };
 
@@ -41,7 +47,7 @@ public:
     Q_DISABLE_COPY_MOVE(FunctionTables)
 
     //! The tables of \a library, or nullptr once it is gone.
-    static FunctionTables *of(QHotLibrary *library);
+    static FunctionTables *of(const QHotLibrary *library);
 
     // --- the library's side ---------------------------------------------------
 
@@ -57,6 +63,8 @@ public:
     QList<QHotModule::Slot *> allSlots() const;
     //! Calls of any table's functions on the library thread's stack.
     int activeCalls() const;
+    //! The running version's manifest (the one install() bound), or nullptr.
+    const Abi::Manifest *manifest() const { return m_manifest; }
 
     /*!
         How a module's call runs when the library guards calls (its crash
@@ -88,6 +96,14 @@ private:
     QList<ModuleTable *> m_tables;
     const Abi::Manifest *m_manifest = nullptr; // the running version's, while one runs
 };
+
+/*!
+    The manifest of the version \a library runs (the one its modules' functions
+    are bound to): nullptr while none runs, or when it is a plain library. On
+    the library's thread. Exported for QHotReload's other modules (QHotWidget's
+    factory), so that none of them reads a manifest of its own.
+*/
+QHOTRELOAD_CORE_EXPORT const Abi::Manifest *runningManifest(const QHotLibrary *library);
 
 } // namespace QHotReload::Internal
 

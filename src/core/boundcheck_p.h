@@ -3,6 +3,7 @@
 #define QHOTRELOAD_BOUNDCHECK_P_H
 
 #include <QHotReload/qhotmanifest.h>
+#include <QHotReload/qhotreloadcore_export.h>
 
 #include <QtCore/QString>
 
@@ -16,7 +17,7 @@ struct Image
 };
 
 //! Which loaded image \a address lies in (dladdr on Unix, GetModuleHandleEx on Windows).
-Image imageAt(const void *address);
+QHOTRELOAD_CORE_EXPORT Image imageAt(const void *address);
 
 /*!
     Checks that every function \a manifest lists, and the thunk call() reaches

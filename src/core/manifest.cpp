@@ -121,6 +121,20 @@ const Abi::FunctionInfo *findFunction(const Abi::Manifest &manifest, QStringView
     return nullptr;
 }
 
+bool hasSignature(const Abi::FunctionInfo &function, std::string_view signature, quint64 signatureHash)
+{
+    return function.signatureHash == signatureHash
+            && std::string_view(function.signature, function.signatureLength) == signature;
+}
+
+QObject *versionRootOf(const Abi::Manifest *manifest)
+{
+    // versionRoot came with a later manifest than the first: a shorter one has no such field.
+    if (!manifest || manifest->structSize < sizeof(Abi::Manifest) || !manifest->versionRoot)
+        return nullptr;
+    return *manifest->versionRoot;
+}
+
 QString bindFunctions(const Abi::Manifest *manifest, const QList<QHotModule::Slot *> &slots,
                       std::vector<Binding> *bindings)
 {
@@ -141,9 +155,7 @@ QString bindFunctions(const Abi::Manifest *manifest, const QList<QHotModule::Slo
                                   "listed in QHOT_LIBRARY?)")
                     .arg(name);
         }
-        const bool sameSignature = f->signatureHash == slot->signatureHash
-                && std::string_view(f->signature, f->signatureLength) == slot->signature;
-        if (!sameSignature) {
+        if (!hasSignature(*f, slot->signature, slot->signatureHash)) {
             QString text = QStringLiteral("changed the signature of '%1' from '%2' (what the running "
                                           "application was built with) to '%3'")
                                    .arg(name,

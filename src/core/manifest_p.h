@@ -9,6 +9,7 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 
+#include <string_view>
 #include <vector>
 
 namespace QHotReload::Internal {
@@ -35,8 +36,24 @@ struct Binding
 QString bindFunctions(const Abi::Manifest *manifest, const QList<QHotModule::Slot *> &slots,
                       std::vector<Binding> *bindings);
 
+// What QHotReload's other modules (QHotWidget's factory) read of a library's
+// manifest: exported for them, so that they repeat none of it. The running
+// version's manifest: runningManifest() (binding_p.h).
+
 //! The manifest entry called \a name (qualified, leading "::" optional), or nullptr.
-const Abi::FunctionInfo *findFunction(const Abi::Manifest &manifest, QStringView name);
+QHOTRELOAD_CORE_EXPORT const Abi::FunctionInfo *findFunction(const Abi::Manifest &manifest, QStringView name);
+
+//! Whether \a function has exactly \a signature (its hash \a signatureHash), as FunctionTraits spells it.
+QHOTRELOAD_CORE_EXPORT bool hasSignature(const Abi::FunctionInfo &function, std::string_view signature,
+                                         quint64 signatureHash);
+
+/*!
+    The parent of the objects of the version whose manifest is \a manifest
+    (QHotReload::versionRoot() in the library), deleted just before that
+    version is unloaded; nullptr when there is none (no manifest, or one from
+    a build whose manifest predates the version root).
+*/
+QHOTRELOAD_CORE_EXPORT QObject *versionRootOf(const Abi::Manifest *manifest);
 
 } // namespace QHotReload::Internal
 

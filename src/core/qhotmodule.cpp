@@ -157,14 +157,6 @@ void QHotModule::setOwner(Qt::HANDLE owner)
     FunctionTables::setOwner(d->table, owner);
 }
 
-int QHotModule::depth() const
-{
-    int calls = 0;
-    for (const Slot *slot : std::as_const(d->table.slots))
-        calls += *slot->depth;
-    return calls;
-}
-
 void QHotModule::addSlot(Slot *slot)
 {
     d->table.slots.append(slot);
@@ -210,7 +202,7 @@ bool QHotModule::load()
 {
     QHotLibrary *lib = library();
     if (!lib) {
-        d->error = QStringLiteral("QHotModule::load(%1): no QCoreApplication").arg(d->libraryName);
+        d->table.error = QStringLiteral("QHotModule::load(%1): no QCoreApplication").arg(d->libraryName);
         return false;
     }
     if (QThread::currentThread() != lib->thread()) {
@@ -219,12 +211,16 @@ bool QHotModule::load()
                     QStringLiteral("QHotModule: cannot load %1").arg(d->libraryName));
         return ok;
     }
-    if (lib->isLoaded() || lib->load()) {
-        d->error.clear();
-        return true;
+    if (!lib->isLoaded() && !lib->load()) {
+        d->table.error = lib->errorString();
+        return false;
     }
-    d->error = lib->errorString();
-    return false;
+    // Loaded, but this module may have joined a running version that lacks
+    // one of its functions: its table is unbound and says why.
+    if (!d->table.bound)
+        return false;
+    d->table.error.clear();
+    return true;
 }
 
 bool QHotModule::isLoaded() const
@@ -239,7 +235,7 @@ bool QHotModule::isLoaded() const
 
 QString QHotModule::errorString() const
 {
-    return d->error;
+    return d->table.error;
 }
 
 int QHotModule::marshalTimeout() const
@@ -276,8 +272,7 @@ bool QHotModule::runOnOwner(void (*thunk)(void *), void *context, const char *fu
         }
         if (!d->table.bound) {
             throw QHotCallError(QStringLiteral("cannot call '%1': %2")
-                                        .arg(QString::fromUtf8(functionName),
-                                             d->table.error.isEmpty() ? d->error : d->table.error)
+                                        .arg(QString::fromUtf8(functionName), d->table.error)
                                         .toStdString());
         }
         const FunctionTables *tables = FunctionTables::of(lib);

@@ -23,12 +23,11 @@ public:
     QHotModule *q = nullptr;
     QString libraryName;
     // Our functions, as the library binds them (through FunctionTables, never
-    // through our private parts or we through its).
+    // through our private parts or we through its), and our error.
     QHotReload::Internal::ModuleTable table;
     std::mutex mutex;                  // guards library
     QHotLibrary *library = nullptr;
     std::atomic<int> marshalTimeout{10000};
-    QString error;
 };
 
 namespace QHotReload::Internal {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "hotfactory_p.h"
 
+#include "binding_p.h"    // runningManifest()
+#include "boundcheck_p.h" // imageAt()
+#include "manifest_p.h"   // findFunction(), hasSignature(), versionRootOf()
+
 #include <QtCore/QDataStream>
 #include <QtCore/QIODevice>
 #include <QtCore/QMetaType>
 #include <QtWidgets/QWidget>
-
-#if defined(Q_OS_UNIX)
-#include <dlfcn.h>
-#endif
 
 namespace Abi = QHotReload::Abi;
 
@@ -16,22 +16,10 @@ namespace QHotReload::Internal {
 
 namespace {
 
-QStringView unqualified(QStringView name)
-{
-    return name.startsWith(QLatin1String("::")) ? name.mid(2) : name;
-}
-
 // Where the code or data at \a address lives: a module's load address.
 const void *moduleOf(const void *address)
 {
-#if defined(Q_OS_UNIX)
-    Dl_info info;
-    if (address && ::dladdr(address, &info))
-        return info.dli_fbase;
-#else
-    Q_UNUSED(address);
-#endif
-    return nullptr;
+    return imageAt(address).base;
 }
 
 QVariant detachValue(const QString &name, const QVariant &value, const void *libraryModule, QStringList *dropped)
@@ -88,65 +76,42 @@ QVariant detachValue(const QString &name, const QVariant &value, const void *lib
 
 } // namespace
 
-const Abi::Manifest *loadedManifest(const QHotLibrary *library)
-{
-    if (!library || !library->isLoaded())
-        return nullptr;
-    using ManifestFunction = const Abi::Manifest *(*)();
-    const auto function = reinterpret_cast<ManifestFunction>(library->resolve(QHOTRELOAD_MANIFEST_SYMBOL));
-    if (!function)
-        return nullptr;
-    const Abi::Manifest *manifest = function();
-    if (!manifest || manifest->magic != Abi::ManifestMagic || manifest->version != Abi::ManifestVersion)
-        return nullptr;
-    return manifest;
-}
-
 WidgetFactory findWidgetFactory(const QHotLibrary *library, const QString &name, QString *error)
 {
     if (!library || !library->isLoaded()) {
         *error = QStringLiteral("is not loaded");
         return nullptr;
     }
-    const Abi::Manifest *manifest = loadedManifest(library);
+    const Abi::Manifest *manifest = runningManifest(library);
     if (!manifest) {
         *error = QStringLiteral("has no hot-function manifest (QHOT_LIBRARY), so the factory '%1' cannot be found")
                          .arg(name);
         return nullptr;
     }
-    using Traits = QHotReload::detail::FunctionTraits<QWidget *(QWidget *)>;
-    const QStringView wanted = unqualified(name);
-    for (quint32 i = 0; i < manifest->functionCount; ++i) {
-        const Abi::FunctionInfo &f = manifest->functions[i];
-        const QString fname = QString::fromUtf8(f.name);
-        if (unqualified(fname) != wanted)
-            continue;
-        const QByteArray signature(f.signature, qsizetype(f.signatureLength));
-        const QByteArray expected(Traits::signature.data(), qsizetype(Traits::signature.size()));
-        if (f.signatureHash != Traits::signatureHash || signature != expected) {
-            *error = QStringLiteral("has a hot function '%1' of signature '%2'; a widget factory must be '%3'")
-                             .arg(fname, QString::fromUtf8(signature), QString::fromUtf8(expected));
-            return nullptr;
-        }
-        return reinterpret_cast<WidgetFactory>(f.address);
+    const Abi::FunctionInfo *f = findFunction(*manifest, name);
+    if (!f) {
+        *error = QStringLiteral("has no hot function '%1' (list the factory in QHOT_LIBRARY)").arg(name);
+        return nullptr;
     }
-    *error = QStringLiteral("has no hot function '%1' (list the factory in QHOT_LIBRARY)").arg(name);
-    return nullptr;
+    using Traits = QHotReload::detail::FunctionTraits<QWidget *(QWidget *)>;
+    if (!hasSignature(*f, Traits::signature, Traits::signatureHash)) {
+        *error = QStringLiteral("has a hot function '%1' of signature '%2'; a widget factory must be '%3'")
+                         .arg(QString::fromUtf8(f->name),
+                              QString::fromUtf8(f->signature, qsizetype(f->signatureLength)),
+                              QString::fromUtf8(Traits::signature.data(), qsizetype(Traits::signature.size())));
+        return nullptr;
+    }
+    return reinterpret_cast<WidgetFactory>(f->address);
 }
 
 QObject *loadedVersionRoot(const QHotLibrary *library)
 {
-    const Abi::Manifest *manifest = loadedManifest(library);
-    if (!manifest || manifest->structSize < sizeof(Abi::Manifest) || !manifest->versionRoot)
-        return nullptr;
-    return *manifest->versionRoot;
+    return versionRootOf(runningManifest(library));
 }
 
 const void *loadedModule(const QHotLibrary *library)
 {
-    if (!library || !library->isLoaded())
-        return nullptr;
-    return moduleOf(reinterpret_cast<const void *>(library->resolve(QHOTRELOAD_MANIFEST_SYMBOL)));
+    return moduleOf(runningManifest(library));
 }
 
 QVariantMap detachFromLibrary(const QVariantMap &map, const void *module, QStringList *dropped)

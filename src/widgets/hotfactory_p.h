@@ -2,9 +2,10 @@
 #ifndef QHOTRELOAD_HOTFACTORY_P_H
 #define QHOTRELOAD_HOTFACTORY_P_H
 
-// What QHotWidget needs to know about the version a QHotLibrary has loaded,
-// read from its manifest: a factory by name, and the version's root object
-// (deleted just before that version is unloaded).
+// What QHotWidget needs to know about the version a QHotLibrary has loaded:
+// a factory by name, and the version's root object (deleted just before that
+// version is unloaded). The manifest itself is the core's to read
+// (runningManifest(), findFunction(), versionRootOf()); this asks it.
 
 #include <QHotReload/qhotlibrary.h>
 #include <QHotReload/qhotmanifest.h>
@@ -19,9 +20,6 @@ QT_END_NAMESPACE
 namespace QHotReload::Internal {
 
 using WidgetFactory = QWidget *(*)(QWidget *);
-
-//! The manifest of the version \a library has loaded, or nullptr.
-const Abi::Manifest *loadedManifest(const QHotLibrary *library);
 
 /*!
     The hot function \a name of the loaded version, if its signature is

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void refusedVersionKeepsTheOldOne();
     void badFirstVersionIsNotLoaded_data();
     void badFirstVersionIsNotLoaded();
+    void moduleJoiningWithoutItsFunctionSaysWhy();
     void macroModules();
     void nestedEventLoopDefersSwap();
     void exceptionOnOwnerThread();
@@ -219,6 +220,37 @@ void tst_HotFunctions::badFirstVersionIsNotLoaded()
         QVERIFY2(what.contains(QStringLiteral("cannot call 'a::value'")), e.what());
         QVERIFY2(what.contains(mentions.first()), e.what());
     }
+}
+
+void tst_HotFunctions::moduleJoiningWithoutItsFunctionSaysWhy()
+{
+    WatchedLibrary file(V1);
+    QVERIFY(file.isValid());
+    GameModule m(file.path8());
+    LOAD_OR_FAIL(m);
+
+    // A second module of the same file joins the running version, which does
+    // not have one of its functions: it is not loaded for this module, its
+    // error (one place, whoever wrote it) names the function, and its calls
+    // say the same instead of calling through a null pointer. The first
+    // module runs on.
+    QHotModule late(file.path8());
+    QHotFunction<int()> missing{late, "notInTheLibrary"};
+    QCOMPARE(late.library(), m.module.library());
+    QVERIFY(!late.load());
+    const QString reason = late.errorString();
+    QVERIFY2(reason.contains(QStringLiteral("has no hot function 'notInTheLibrary'")), qPrintable(reason));
+    QVERIFY2(reason.startsWith(file.nativePath()), qPrintable(reason));
+    try {
+        missing();
+        QFAIL("a call of a function the running version lacks returned");
+    } catch (const QHotCallError &e) {
+        const QString what = QString::fromUtf8(e.what());
+        QVERIFY2(what.contains(QStringLiteral("cannot call 'notInTheLibrary'")), e.what());
+        QVERIFY2(what.contains(reason), e.what());
+    }
+    QVERIFY(m.module.errorString().isEmpty());
+    QCOMPARE(m.answer(), 41);
 }
 
 void tst_HotFunctions::macroModules()

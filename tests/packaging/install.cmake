@@ -49,7 +49,8 @@ function(is_widgets_header header out)
         set(${out} ${forwarded} PARENT_SCOPE)
     endif()
 endfunction()
-file(GLOB headers RELATIVE "${header_dir}" "${header_dir}/*")
+# detail/: not API, but the public headers include it.
+file(GLOB headers LIST_DIRECTORIES false RELATIVE "${header_dir}" "${header_dir}/*" "${header_dir}/detail/*")
 if(NOT headers)
     message(FATAL_ERROR "no headers in ${header_dir}")
 endif()
@@ -67,7 +68,9 @@ endforeach()
 if(skipped)
     message(STATUS "QHotReload::Widgets is not built: not expecting ${skipped}")
 endif()
-foreach(name libQHotReloadCore.so libQHotReloadCore.so.${SOVERSION} libQHotReloadCore.so.${VERSION})
+# libQHotReloadState.a: qhotstate.h's conversions, for hot libraries (which link no runtime).
+foreach(name libQHotReloadCore.so libQHotReloadCore.so.${SOVERSION} libQHotReloadCore.so.${VERSION}
+             libQHotReloadState.a)
     expect("${LIBDIR}/${name}")
 endforeach()
 # The trial-load probe, where libQHotReloadCore looks for it (relative to itself).
@@ -86,7 +89,8 @@ foreach(name qhotreload.prf qhotreload_library.prf qhotreload_paths.pri)
 endforeach()
 # Each QHotReload header an installed header includes is installed too (the
 # generated export headers among them).
-file(GLOB installed_headers "${PREFIX}/${INCLUDEDIR}/QHotReload/*")
+file(GLOB installed_headers LIST_DIRECTORIES false "${PREFIX}/${INCLUDEDIR}/QHotReload/*"
+    "${PREFIX}/${INCLUDEDIR}/QHotReload/detail/*")
 foreach(header ${installed_headers})
     file(STRINGS "${header}" includes REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
     foreach(line ${includes})

@@ -6,10 +6,17 @@
 #include "logic.h"
 
 #include <QHotReload/QHotManifest>
+#include <QHotReload/QHotState>
 
+// Through qhotstate.h's conversions, which come from the installed static
+// QHotReload::State (linked with QHotReload::Headers: a hot library links no
+// runtime, hot or not): an entry with no property is one problem reported.
 int logicVersion()
 {
-    return LOGIC_VERSION;
+    QObject object;
+    const QStringList problems =
+            QHotReload::assignFromVariantMap(&object, QVariantMap{{QStringLiteral("removedField"), 1}});
+    return problems.size() == 1 ? LOGIC_VERSION : -1;
 }
 
 QString greeting(const QString &who)
