@@ -16,6 +16,7 @@
 // answers only for a child that died or ran out of time.
 // Windows (no fork): one process per trial (--once), judged by the parent.
 
+#include "lifetime.h"
 #include "probeprotocol.h"
 
 #include <cstdio>
@@ -405,6 +406,7 @@ bool forkSpare(Child *child)
 {
     int words[2];
     int output[2];
+    const pid_t server = ::getpid();
     if (::pipe(words) != 0)
         return false;
     if (::pipe(output) != 0) {
@@ -414,6 +416,7 @@ bool forkSpare(Child *child)
     }
     const pid_t pid = ::fork();
     if (pid == 0) {
+        P::followServer(server);
         ::close(words[0]);
         ::close(output[0]);
         ::close(g_childExited[0]);
@@ -427,6 +430,7 @@ bool forkSpare(Child *child)
         ::close(output[0]);
         return false;
     }
+    P::setCurrentChild(pid);
     ::fcntl(words[0], F_SETFL, O_NONBLOCK);
     ::fcntl(output[0], F_SETFL, O_NONBLOCK);
     *child = {pid, words[0], output[0]};
@@ -439,10 +443,12 @@ struct Watched
     std::string printed;
     int status = 0;
     bool timedOut = false;
+    bool applicationGone = false; // it hung up: the child was ended, and so is the server
 };
 
 // Follows the child until it ends; from the moment it says a request came,
-// for at most that request's time limit.
+// for at most that request's time limit; and not a moment longer than the
+// application is there.
 Watched watch(const Child &child)
 {
     Watched seen;
@@ -465,10 +471,15 @@ Watched watch(const Child &child)
             ::waitpid(child.pid, &seen.status, 0);
             break;
         }
-        pollfd fds[3] = {{wordsOpen ? child.words : -1, POLLIN, 0},
+        // fd 0 with no event asked: only its hang-up is reported, and a
+        // request on it stays for the child to read.
+        pollfd fds[4] = {{wordsOpen ? child.words : -1, POLLIN, 0},
                          {outputOpen ? child.output : -1, POLLIN, 0},
-                         {g_childExited[0], POLLIN, 0}};
-        if (::poll(fds, 3, int(left)) < 0 && errno != EINTR) {
+                         {g_childExited[0], POLLIN, 0},
+                         {0, 0, 0}};
+        const int ready = ::poll(fds, 4, int(left));
+        if ((ready < 0 && errno != EINTR) || (ready > 0 && P::applicationHungUp(fds[3].revents))) {
+            seen.applicationGone = ready > 0;
             ::kill(child.pid, SIGKILL);
             ::waitpid(child.pid, &seen.status, 0);
             break;
@@ -483,6 +494,7 @@ Watched watch(const Child &child)
             }
         }
     }
+    P::setCurrentChild(-1);
     drain(child.words, &seen.words, 1 << 20);
     drain(child.output, &seen.printed, 1 << 16);
     ::close(child.words);
@@ -529,8 +541,10 @@ void closeInherited()
         ::close(fd);
 }
 
-int serve(const std::vector<std::string> &preload)
+int serve(pid_t application, const std::vector<std::string> &preload)
 {
+    if (!P::followApplication(application))
+        return 0;
     closeInherited();
     ::signal(SIGPIPE, SIG_IGN);
     if (::pipe(g_childExited) != 0)
@@ -561,6 +575,8 @@ int serve(const std::vector<std::string> &preload)
             continue;
         }
         const Watched seen = watch(child);
+        if (seen.applicationGone)
+            return 0;
         const std::vector<std::string> said = lines(seen.words);
         if (said.empty() || said.front().compare(0, 8, "started ") != 0)
             return 0; // it ended without a request: the application is gone
@@ -587,19 +603,22 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && std::strcmp(argv[1], "--serve") == 0) {
         std::vector<std::string> preload;
+        pid_t application = 0;
         for (int i = 2; i + 1 < argc; i += 2) {
             if (std::strcmp(argv[i], "--preload") == 0)
                 preload.emplace_back(argv[i + 1]);
+            else if (std::strcmp(argv[i], "--parent") == 0)
+                application = pid_t(std::atol(argv[i + 1]));
         }
         const std::string self = argv[0];
         const size_t slash = self.rfind('/');
         if (slash != std::string::npos)
             g_rehearsal = self.substr(0, slash + 1) + P::RehearsalName;
-        return serve(preload);
+        return serve(application, preload);
     }
     if (argc == 3 && std::strcmp(argv[1], "--once") == 0)
         runTrial(argv[2]); // a crash or a hang is the caller's to see
-    std::fprintf(stderr, "usage: %s --serve [--preload <library>]... | --once <library>\n", P::ProgramName);
+    std::fprintf(stderr, "usage: %s --serve [--parent <pid>] [--preload <library>]... | --once <library>\n", P::ProgramName);
     return 2;
 }
 
