@@ -212,9 +212,17 @@ private:
             qtCore = info.dli_fname;
         QByteArray programPath = QFile::encodeName(program);
         QByteArray serve("--serve");
+        // The server ends when this process ends, however it ends (killed
+        // included): it follows this pid.
+        QByteArray parentOption("--parent");
+        QByteArray parent = QByteArray::number(qint64(::getpid()));
         QByteArray preload("--preload");
-        char *argv[] = {programPath.data(), serve.data(), qtCore.isEmpty() ? nullptr : preload.data(),
-                        qtCore.isEmpty() ? nullptr : qtCore.data(), nullptr};
+        std::vector<char *> argv{programPath.data(), serve.data(), parentOption.data(), parent.data()};
+        if (!qtCore.isEmpty()) {
+            argv.push_back(preload.data());
+            argv.push_back(qtCore.data());
+        }
+        argv.push_back(nullptr);
 
         // posix_spawn, not fork: the application has threads (and may run
         // under TSan); the server forks, single-threaded, for each trial.
@@ -245,7 +253,7 @@ private:
         }
         environment.push_back(bindNow.data());
         environment.push_back(nullptr);
-        const int spawned = ::posix_spawn(&pid, programPath.constData(), &actions, &attributes, argv,
+        const int spawned = ::posix_spawn(&pid, programPath.constData(), &actions, &attributes, argv.data(),
                                           environment.data());
         posix_spawn_file_actions_destroy(&actions);
         posix_spawnattr_destroy(&attributes);

@@ -6,8 +6,9 @@
 // probe links nothing but the C++ runtime, so it starts in a few milliseconds
 // and never brings a library of its own into a trial.
 //
-// Server (Unix, `qhotreload-probe --serve [--preload <library>]...`, fds 0 and 1
-// one socket to the application):
+// Server (Unix, `qhotreload-probe --serve [--parent <pid>] [--preload <library>]...`,
+// fds 0 and 1 one socket to the application, <pid> the application's; it ends
+// when the application ends, or closes the socket):
 //   request: "<time limit in ms> <path length in bytes>\n" followed by the path
 //   answer:  one line "<verdict> <number> <text>\n"
 // One trial (`qhotreload-probe --once <path>`, Windows: a process per trial)

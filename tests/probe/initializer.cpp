@@ -36,7 +36,13 @@ struct Initializer
         volatile int *volatile nowhere = nullptr;
         *nowhere = 42;
 #elif PROBE_INITIALIZER == PROBE_HANGS
-        // Far longer than any limit a test sets, so only a time limit ends it.
+        // Says it is running where a test asks (tst_probelifetime waits for
+        // the trial to be under way), then takes far longer than any limit a
+        // test sets, so only a time limit (or the end of its probe) ends it.
+        if (const char *running = std::getenv("QHOT_TEST_PROBE_HANGING")) {
+            if (std::FILE *file = std::fopen(running, "w"))
+                std::fclose(file);
+        }
         std::this_thread::sleep_for(std::chrono::hours(1));
 #elif PROBE_INITIALIZER == PROBE_EXITS
         std::exit(3);
