@@ -17,12 +17,15 @@
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTimer>
 #include <QtCore/QVariant>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <atomic>
 #include <cstring>
+#include <thread>
 
 using QHotTestSupport::fixture;
 using QHotTestSupport::SwapCycle;
@@ -71,6 +74,7 @@ private Q_SLOTS:
     void initTestCase();
     void keptFunctionPointerRunsTheNewCode();
     void timerSlotRunsTheNewCode();
+    void threadCallingThroughTheSwaps();
     void memberOfAChangedClassKeepsItsVersion();
     void lambdaWithChangedCapturesKeepsItsVersion();
     void settingOffRedirectsNothing();
@@ -126,6 +130,41 @@ void tst_Redirect::timerSlotRunsTheNewCode()
         QVERIFY(tickedAgain());
         QCOMPARE(qApp->property("redirectTick").toInt(), hot.live());
     }
+}
+
+// Another thread calls the kept pointer without pause while its entry is
+// rewritten: each call runs one version's code whole (never a torn jump),
+// and soon the newest.
+void tst_Redirect::threadCallingThroughTheSwaps()
+{
+    SwapCycle hot(versions(), FileName);
+    QHotFunction<decltype(redirect_fixture::pointer)> pointer{hot.module, "redirect_fixture::pointer"};
+    QVERIFY2(hot.load(), qPrintable(hot.why()));
+    const redirect_fixture::Fn kept = pointer();
+    std::atomic<bool> stop{false};
+    std::atomic<int> last{0};
+    std::atomic<int> wrong{0};
+    std::atomic<int> calls{0};
+    std::thread caller([&] {
+        while (!stop.load()) {
+            const int value = kept();
+            if (value != 11 && value != 22 && value != 33)
+                wrong = value;
+            last = value;
+            ++calls;
+        }
+    });
+    const auto join = qScopeGuard([&] {
+        stop = true;
+        caller.join();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(calls.load() > 0, Timeout);
+    for (int i = 1; i <= Swaps; ++i) {
+        QVERIFY2(hot.swap(), qPrintable(hot.why()));
+        const int before = calls.load();
+        QTRY_VERIFY_WITH_TIMEOUT(calls.load() > before + 1 && last.load() == hot.live() * 11, Timeout);
+    }
+    QCOMPARE(wrong.load(), 0);
 }
 
 void tst_Redirect::memberOfAChangedClassKeepsItsVersion()
