@@ -155,6 +155,11 @@ function(qhot_add_library target)
         # never be unloaded: the next version would bind to the old one's data.
         target_compile_options(${target} PRIVATE -fno-gnu-unique)
     endif()
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang" AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
+        # Functions start on 16 bytes even at -O0: a retired version's entry
+        # point can then be redirected with one aligned 8-byte store.
+        target_compile_options(${target} PRIVATE -falign-functions=16)
+    endif()
     if(arg_FAST_LOOP)
         _qhot_fast_loop(${target})
     else()

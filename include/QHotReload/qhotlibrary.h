@@ -76,6 +76,7 @@ class QHOTRELOAD_CORE_EXPORT QHotLibrary : public QObject
     Q_PROPERTY(int trialLoadTimeout READ trialLoadTimeout WRITE setTrialLoadTimeout NOTIFY trialLoadTimeoutChanged)
     Q_PROPERTY(QStringList requiredSymbols READ requiredSymbols WRITE setRequiredSymbols NOTIFY requiredSymbolsChanged)
     Q_PROPERTY(qint64 retiredBudget READ retiredBudget WRITE setRetiredBudget NOTIFY retiredBudgetChanged)
+    Q_PROPERTY(bool redirectRetired READ redirectRetired WRITE setRedirectRetired NOTIFY redirectRetiredChanged)
 
 public:
     explicit QHotLibrary(QObject *parent = nullptr);
@@ -231,6 +232,29 @@ public:
     void setRetiredBudget(qint64 bytes);
 
     /*!
+        Whether, at each swap, the entry points of retired versions still
+        mapped jump to the new version's function of the same name, so a
+        function pointer, a timer or connection slot that is a free function,
+        or a message handler the application kept into an old version runs
+        the new code. Only functions the README's rule ("Stale entry points")
+        shows safe are redirected: free functions at namespace scope whose
+        parameters are builtins, Qt value types or pointers and references to
+        them; never member functions (an object keeps its own version's code),
+        lambdas, or anything in a local or unnamed class. Every retired version
+        jumps straight to the newest. Category \c qhotreload.swap says at
+        info level how many functions of how many retired versions were
+        redirected and how many were skipped; a stripped library (no symbol
+        table) is redirected nothing, and a warning says so once.
+
+        On by default on x86-64 Linux; elsewhere redirecting is not supported
+        yet and this stays false. Turning it off puts every redirected entry
+        point back to its own version's code. Owning thread only.
+    */
+    bool redirectRetired() const;
+    //! Turns the redirection of retired versions on or off (see redirectRetired()).
+    void setRedirectRetired(bool enabled);
+
+    /*!
         The address of \a symbol in the loaded version, or nullptr. Valid until
         the next swap (reloaded()).
     */
@@ -304,6 +328,7 @@ Q_SIGNALS:
     void requiredSymbolsChanged();
     void crashGuardChanged();
     void retiredBudgetChanged();
+    void redirectRetiredChanged();
     void trialLoadChanged();
     void trialLoadTimeoutChanged();
 

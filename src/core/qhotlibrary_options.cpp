@@ -40,6 +40,26 @@ void QHotLibrary::setRetiredBudget(qint64 bytes)
     Q_EMIT retiredBudgetChanged();
 }
 
+bool QHotLibrary::redirectRetired() const
+{
+    Q_D(const QHotLibrary);
+    return d->redirectRetired;
+}
+
+void QHotLibrary::setRedirectRetired(bool enabled)
+{
+    Q_D(QHotLibrary);
+    enabled = enabled && Redirector::isSupported();
+    if (d->redirectRetired == enabled)
+        return;
+    d->redirectRetired = enabled;
+    if (!enabled) {
+        const int restored = d->redirector.restoreAll();
+        qCDebug(lcSwap).noquote() << "redirection off:" << restored << "retired entry points run their own code again";
+    }
+    Q_EMIT redirectRetiredChanged();
+}
+
 bool QHotLibrary::allowWritableByOthers() const
 {
     Q_D(const QHotLibrary);

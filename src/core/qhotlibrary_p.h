@@ -6,6 +6,7 @@
 
 #include "binding_p.h"
 #include "probe_p.h"
+#include "redirect_p.h"
 #include "settle_p.h"
 #include "snapshot_p.h"
 #include "sync_p.h"
@@ -102,6 +103,8 @@ public:
     QString retryReason;              // refused for a cause outside the bytes (Settle keeps
                                       // which bytes): reported once, tried again
     QHotReload::Internal::Retirement retirement;
+    QHotReload::Internal::Redirector redirector; // retired entry points → the running version
+    bool redirectRetired = QHotReload::Internal::Redirector::isSupported();
     std::optional<QVariant> keptState; // saved, not yet restored by any version
 
     // Crash guard: what a rollback goes back to.

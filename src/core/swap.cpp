@@ -37,6 +37,13 @@ void QHotLibraryPrivate::tryFinishSwap()
     pending = {};
     aboutToReloadEmitted = false;
     install(current);
+    if (redirectRetired) {
+        // Before old is retired: its file (symbol table) is still there, and
+        // nothing retired is unloaded yet while it may jump to old.
+        const RedirectCount count = redirector.redirect(old, current, filePath);
+        qCInfo(lcSwap, "redirected %d functions of %d retired versions (%d skipped)", count.functions,
+               count.versions, count.skipped);
+    }
     retire(old); // it was live: the application may still hold pointers into it
     if (rollback)
         rollbackPending = false;
@@ -262,6 +269,8 @@ void QHotLibraryPrivate::discardAll()
     if (current)
         tables->unbindAll();
     discard(pending);
+    // No newer version for the retired ones to jump to: their own code again.
+    redirector.restoreAll();
     retire(current);
     aboutToReloadEmitted = false;
 }
