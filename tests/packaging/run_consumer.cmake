@@ -206,10 +206,12 @@ function(build_and_check config ENABLED NEEDED)
         endif()
         # The fast loop in a single-configuration hot build: -g0 whatever the
         # build type, and the first fast linker found (mold where installed).
+        # The library's own code has no debug information; what QHotReload::State
+        # (a static library built with the project's flags) brings may have some.
         if(NEEDED AND NOT config)
-            run("${READELF} -S liblogic.so" "${READELF}" -SW "${out_dir}/liblogic.so")
-            if(output MATCHES "\\.debug_info")
-                message(FATAL_ERROR "liblogic.so has debug information: the fast loop's -g0 is missing")
+            run("${READELF} -wi liblogic.so" "${READELF}" --debug-dump=info "${out_dir}/liblogic.so")
+            if(output MATCHES "DW_AT_name[^\n]*logic\\.cpp")
+                message(FATAL_ERROR "liblogic.so has debug information for logic.cpp: the fast loop's -g0 is missing")
             endif()
             find_program(MOLD_LINKER mold)
             if(MOLD_LINKER)
