@@ -6,7 +6,10 @@
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QHash>
+#include <QtCore/QSet>
 #include <QtCore/QSocketNotifier>
+
+#include <algorithm>
 
 #if defined(Q_OS_LINUX)
 #include <cerrno>
@@ -68,9 +71,38 @@ QString remoteFileSystem(const QString &dir)
 }
 #endif
 
+//! The directory of \a path.
+QString dirOf(const QString &path)
+{
+    return QFileInfo(path).absolutePath();
+}
+
+//! Why the files of \a paths cannot be watched by the kernel, or "".
+QString whyPortable(const QStringList &paths)
+{
+    if (quietRuleForced())
+        return QStringLiteral("QHOTRELOAD_READINESS=quiet is set");
+#if defined(Q_OS_LINUX)
+    QStringList seen;
+    for (const QString &path : paths) {
+        const QString dir = dirOf(path);
+        if (seen.contains(dir))
+            continue;
+        seen.append(dir);
+        const QString remote = remoteFileSystem(dir);
+        if (!remote.isEmpty())
+            return remote;
+    }
+    return {};
+#else
+    Q_UNUSED(paths);
+    return QStringLiteral("the platform's file watcher does not say when a writer closes a file");
+#endif
+}
+
 } // namespace
 
-// --- Kernel mode: inotify on the directory ------------------------------------------
+// --- Kernel mode: inotify on the directories ------------------------------------------
 
 #if defined(Q_OS_LINUX)
 
@@ -83,15 +115,20 @@ public:
     struct Watch
     {
         QString dir;
-        QList<QByteArray> names; // the entries of interest in it; empty for an ancestor
+        // The entries of interest in it, and the followed paths each stands
+        // for (a symlink's target stands for the link).
+        QHash<QByteArray, QStringList> names;
+        // The followed files below it whose directory is gone: it is their
+        // directory's nearest existing ancestor.
+        QStringList waiting;
     };
 
     int fd;
     QSocketNotifier *notifier = nullptr;
     QHash<int, Watch> watches;
-    // A writer has written since the last completion: a look now would see
-    // its file half-way.
-    bool writing = false;
+    // Files a writer has written since their last completion: a look now
+    // would see them half-way.
+    QSet<QString> writing;
 };
 
 namespace {
@@ -122,16 +159,69 @@ FileWatcher::Mode FileWatcher::mode() const
 
 void FileWatcher::watch(const QString &filePath)
 {
-    stop();
-    const QFileInfo info(filePath);
-    m_path = info.absoluteFilePath();
-    m_dir = info.absolutePath();
+    watch(QStringList{filePath});
+}
+
+void FileWatcher::watch(const QStringList &filePaths)
+{
+    // Thousands of headers for a builder: sets, not list searches.
+    QStringList paths;
+    QSet<QString> given;
+    for (const QString &path : filePaths) {
+        const QString absolute = QFileInfo(path).absoluteFilePath();
+        if (!path.isEmpty() && !given.contains(absolute)) {
+            given.insert(absolute);
+            paths.append(absolute);
+        }
+    }
+    if (paths.isEmpty())
+        return stop();
+    const bool running = m_inotify || m_portable;
+    const QSet<QString> had(m_paths.cbegin(), m_paths.cend());
+    QStringList added;
+    for (const QString &path : std::as_const(paths)) {
+        if (!had.contains(path))
+            added.append(path);
+    }
+    if (running && m_inotify && !whyPortable(added).isEmpty()) {
+        // A new file on a share the kernel cannot see the writers of.
+        stop();
+        m_paths = paths;
+        return start();
+    }
+    if (!running) {
+        m_paths = paths;
+        return start();
+    }
+    QStringList dropped;
+    for (const QString &path : std::as_const(m_paths)) {
+        if (!given.contains(path))
+            dropped.append(path);
+    }
+    m_paths = paths;
 #if defined(Q_OS_LINUX)
-    if (quietRuleForced())
-        return startPortable(QStringLiteral("QHOTRELOAD_READINESS=quiet is set"));
-    const QString remote = remoteFileSystem(m_dir);
-    if (!remote.isEmpty())
-        return startPortable(remote);
+    if (m_inotify) {
+        for (const QString &path : std::as_const(dropped))
+            m_inotify->writing.remove(path);
+        return rearmKernel();
+    }
+#endif
+    if (!dropped.isEmpty()) {
+        const QStringList watched = m_portable->files();
+        for (const QString &path : std::as_const(dropped)) {
+            if (watched.contains(path))
+                m_portable->removePath(path);
+        }
+    }
+    rearmPortable(added);
+}
+
+void FileWatcher::start()
+{
+    const QString why = whyPortable(m_paths);
+    if (!why.isEmpty())
+        return startPortable(why);
+#if defined(Q_OS_LINUX)
     const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (fd < 0)
         return startPortable(QStringLiteral("inotify is not available (%1)").arg(QString::fromLocal8Bit(std::strerror(errno))));
@@ -139,8 +229,6 @@ void FileWatcher::watch(const QString &filePath)
     m_inotify->notifier = new QSocketNotifier(fd, QSocketNotifier::Read, this);
     connect(m_inotify->notifier, &QSocketNotifier::activated, this, [this] { readEvents(); });
     rearmKernel();
-#else
-    startPortable(QStringLiteral("the platform's file watcher does not say when a writer closes a file"));
 #endif
 }
 
@@ -156,35 +244,69 @@ void FileWatcher::stop()
 #endif
     delete m_portable;
     m_portable = nullptr;
-    m_path.clear();
-    m_dir.clear();
+    m_paths.clear();
     m_portableReason.clear();
+}
+
+// Emits what one batch of events says: each file's word, then the batch's.
+void FileWatcher::report(const QStringList &touched, const QStringList &written, const QStringList &completed,
+                         bool beside)
+{
+    // In the order the files were given, each once, with its strongest word.
+    const QSet<QString> completedSet(completed.cbegin(), completed.cend());
+    const QSet<QString> writtenSet(written.cbegin(), written.cend());
+    const QSet<QString> touchedSet(touched.cbegin(), touched.cend());
+    const QStringList paths = m_paths;
+    for (const QString &path : paths) {
+        if (completedSet.contains(path))
+            Q_EMIT fileChanged(path, Change::Completed);
+        else if (writtenSet.contains(path))
+            Q_EMIT fileChanged(path, Change::Written);
+        else if (touchedSet.contains(path))
+            Q_EMIT fileChanged(path, Change::Touched);
+    }
+    if (!completed.isEmpty())
+        Q_EMIT changed(Change::Completed);
+    else if (!written.isEmpty())
+        Q_EMIT changed(Change::Written);
+    else if (!touched.isEmpty())
+        Q_EMIT changed(Change::Touched);
+    else if (beside)
+        Q_EMIT changed(Change::Beside);
 }
 
 #if defined(Q_OS_LINUX)
 
-// Watches the file's directory, and for a symlink the directory of the file
-// it names; when the directory is gone (a clean build removed it), its
-// nearest existing ancestor, until it is back.
+// Watches each file's directory, and for a symlink the directory of the file
+// it names; when a directory is gone (a clean build removed it), its nearest
+// existing ancestor, until it is back. One watch per directory, however many
+// files it holds.
 void FileWatcher::rearmKernel()
 {
     Inotify &in = *m_inotify;
     QHash<QString, Inotify::Watch> wanted;
-    if (QFileInfo::exists(m_dir)) {
-        wanted[m_dir] = {m_dir, {QFile::encodeName(QFileInfo(m_path).fileName())}};
-        const QFileInfo link(m_path);
-        if (link.isSymLink()) {
-            const QFileInfo target(link.symLinkTarget());
-            if (QFileInfo::exists(target.absolutePath())) {
-                Inotify::Watch &watch = wanted[target.absolutePath()];
-                watch.dir = target.absolutePath();
-                watch.names.append(QFile::encodeName(target.fileName()));
+    for (const QString &path : std::as_const(m_paths)) {
+        const QString dir = dirOf(path);
+        if (QFileInfo::exists(dir)) {
+            Inotify::Watch &watch = wanted[dir];
+            watch.dir = dir;
+            watch.names[QFile::encodeName(QFileInfo(path).fileName())].append(path);
+            const QFileInfo link(path);
+            if (link.isSymLink()) {
+                const QFileInfo target(link.symLinkTarget());
+                if (QFileInfo::exists(target.absolutePath())) {
+                    Inotify::Watch &targetWatch = wanted[target.absolutePath()];
+                    targetWatch.dir = target.absolutePath();
+                    targetWatch.names[QFile::encodeName(target.fileName())].append(path);
+                }
             }
+        } else {
+            const QString ancestor = nearestExisting(dir);
+            qCDebug(lcWatcher) << dir << "is gone; watching" << ancestor << "until it is back";
+            Inotify::Watch &watch = wanted[ancestor];
+            watch.dir = ancestor;
+            watch.waiting.append(path);
         }
-    } else {
-        const QString ancestor = nearestExisting(m_dir);
-        qCDebug(lcWatcher) << m_dir << "is gone; watching" << ancestor << "until it is back";
-        wanted[ancestor] = {ancestor, {}};
     }
 
     QHash<int, Inotify::Watch> watches;
@@ -197,10 +319,9 @@ void FileWatcher::rearmKernel()
             const QString why = QStringLiteral("inotify cannot watch %1 (%2)")
                                         .arg(QDir::toNativeSeparators(watch.dir),
                                              QString::fromLocal8Bit(std::strerror(errno)));
-            const QString path = m_path;
+            const QStringList paths = m_paths;
             stop();
-            m_path = path;
-            m_dir = QFileInfo(path).absolutePath();
+            m_paths = paths;
             startPortable(why);
             return;
         }
@@ -213,17 +334,20 @@ void FileWatcher::rearmKernel()
     in.watches = std::move(watches);
 }
 
-// One signal per batch of events, for the last thing they say: a close after
-// writes is a completion; writes after a close start a new writer's work.
+// One word per file and batch of events, for the last thing they say: a close
+// after writes is a completion; writes after a close start a new writer's work.
 void FileWatcher::readEvents()
 {
     Inotify &in = *m_inotify;
     alignas(struct inotify_event) char buffer[16 * 1024];
-    bool touched = false;
-    bool written = false;
-    bool completed = false;
+    QStringList touched;
+    QStringList written;
+    QStringList completed;
     bool beside = false;
     bool rearm = false;
+    const auto touch = [&](const QStringList &paths) {
+        touched.append(paths); // report() takes each path once
+    };
     for (;;) {
         const ssize_t length = ::read(in.fd, buffer, sizeof buffer);
         if (length <= 0)
@@ -234,9 +358,10 @@ void FileWatcher::readEvents()
             if (event->mask & IN_Q_OVERFLOW) {
                 // Events were lost, a writer's close perhaps among them: look
                 // (the read lease still tells whether a writer has it open).
-                qCDebug(lcWatcher) << "directory changed:" << m_dir << "(events lost)";
-                in.writing = false;
-                touched = rearm = true;
+                qCDebug(lcWatcher) << "events lost; every file is looked at";
+                in.writing.clear();
+                touch(m_paths);
+                rearm = true;
                 continue;
             }
             const auto watch = in.watches.constFind(event->wd);
@@ -244,59 +369,68 @@ void FileWatcher::readEvents()
                 continue; // removed a moment ago
             if (event->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF) || watch->names.isEmpty()) {
                 qCDebug(lcWatcher) << "directory changed:" << watch->dir;
-                touched = rearm = true;
+                for (const QStringList &paths : watch->names)
+                    touch(paths);
+                touch(watch->waiting);
+                rearm = true;
                 continue;
             }
             const QByteArray name(event->name); // NUL-padded
-            if (!watch->names.contains(name)) {
-                // Not the file, but what it may need: a refusal for a cause
+            const auto entry = watch->names.constFind(name);
+            if (entry == watch->names.cend()) {
+                if (!watch->waiting.isEmpty() && (event->mask & IN_ISDIR)) {
+                    // Perhaps the way back to a directory that was gone.
+                    touch(watch->waiting);
+                    rearm = true;
+                }
+                // Not a file, but what it may need: a refusal for a cause
                 // outside its bytes (a dependency missing) may be over.
                 beside = beside || event->len > 0;
                 continue;
             }
-            qCDebug(lcWatcher) << "file changed:" << m_path << Qt::hex << event->mask;
-            if (event->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
-                in.writing = false;
-                completed = true;
-                written = false;
-                rearm = rearm || (event->mask & IN_MOVED_TO); // a symlink may have been renamed in
-            } else if (event->mask & IN_MODIFY) {
-                in.writing = true;
-                written = true;
-                completed = false;
-            } else if (event->mask & IN_CREATE) {
-                // A file created by open() is empty and has its writer still
-                // on it; a symlink or hard link is complete as it appears.
-                struct stat st;
-                const QByteArray path = QFile::encodeName(m_path);
-                if (::lstat(path.constData(), &st) == 0 && (S_ISLNK(st.st_mode) || st.st_size > 0)) {
-                    touched = true;
+            for (const QString &path : *entry) {
+                qCDebug(lcWatcher) << "file changed:" << path << Qt::hex << event->mask;
+                if (event->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) {
+                    in.writing.remove(path);
+                    completed.append(path);
+                    written.removeAll(path);
+                    rearm = rearm || (event->mask & IN_MOVED_TO); // a symlink may have been renamed in
+                } else if (event->mask & IN_MODIFY) {
+                    in.writing.insert(path);
+                    written.append(path);
+                    completed.removeAll(path);
+                } else if (event->mask & IN_CREATE) {
+                    // A file created by open() is empty and has its writer
+                    // still on it; a symlink or hard link is complete as it
+                    // appears.
+                    struct stat st;
+                    if (::lstat(QFile::encodeName(path).constData(), &st) == 0
+                        && (S_ISLNK(st.st_mode) || st.st_size > 0)) {
+                        touch({path});
+                    } else {
+                        in.writing.insert(path);
+                        written.append(path);
+                        completed.removeAll(path);
+                    }
+                    rearm = true;
                 } else {
-                    in.writing = true;
-                    written = true;
-                    completed = false;
+                    touch({path}); // deleted, renamed away, attributes
+                    rearm = rearm || (event->mask & (IN_DELETE | IN_MOVED_FROM));
                 }
-                rearm = true;
-            } else {
-                touched = true; // deleted, renamed away, attributes
-                rearm = rearm || (event->mask & (IN_DELETE | IN_MOVED_FROM));
             }
         }
     }
     if (rearm)
         rearmKernel();
     if (!m_inotify) {
-        Q_EMIT changed(Change::Touched); // fell back to the portable way: look with its rule
-        return;
+        // Fell back to the portable way: look at everything with its rule.
+        return report(m_paths, {}, {}, false);
     }
-    if (completed)
-        Q_EMIT changed(Change::Completed);
-    else if (written)
-        Q_EMIT changed(Change::Written);
-    else if (touched && !in.writing)
-        Q_EMIT changed(Change::Touched);
-    else if (beside)
-        Q_EMIT changed(Change::Beside);
+    // A touch says nothing while the file's writer is still at it.
+    touched.erase(std::remove_if(touched.begin(), touched.end(),
+                                 [&in](const QString &path) { return in.writing.contains(path); }),
+                  touched.end());
+    report(touched, written, completed, beside);
 }
 
 #endif
@@ -306,41 +440,68 @@ void FileWatcher::readEvents()
 void FileWatcher::startPortable(const QString &why)
 {
     m_portableReason = why;
-    qCDebug(lcWatcher).noquote() << "watching" << m_path << "without completion events:" << why;
+    qCDebug(lcWatcher).noquote() << "watching" << m_paths.size() << "file(s) from" << m_paths.value(0)
+                                 << "without completion events:" << why;
     m_portable = new QFileSystemWatcher(this);
-    const auto onChange = [this](const QString &path) {
-        qCDebug(lcWatcher) << (path == m_path ? "file changed:" : "directory changed:") << path;
-        rearmPortable();
-        Q_EMIT changed(Change::Touched);
-    };
-    connect(m_portable, &QFileSystemWatcher::fileChanged, this, onChange);
-    connect(m_portable, &QFileSystemWatcher::directoryChanged, this, onChange);
-    rearmPortable();
+    connect(m_portable, &QFileSystemWatcher::fileChanged, this, &FileWatcher::portableChanged);
+    connect(m_portable, &QFileSystemWatcher::directoryChanged, this, &FileWatcher::portableChanged);
+    rearmPortable(m_paths);
 }
 
-// Puts back whatever watch a deletion or rename took away. The file's watch
-// follows an inode; after "unlink + create" or "rename over" the path names a
-// new inode, so the watch is renewed on every change rather than trusted.
-void FileWatcher::rearmPortable()
+// A file or a directory changed: every followed file it may concern is
+// touched, and its watch renewed.
+void FileWatcher::portableChanged(const QString &path)
 {
-    if (m_path.isEmpty() || !m_portable)
-        return;
-    const QString dir = nearestExisting(m_dir);
-    for (const QString &watched : m_portable->directories()) {
-        if (watched != dir)
-            m_portable->removePath(watched); // an ancestor watched while the directory was gone
+    QStringList touched;
+    if (m_paths.contains(path)) {
+        qCDebug(lcWatcher) << "file changed:" << path;
+        touched.append(path);
+    } else {
+        qCDebug(lcWatcher) << "directory changed:" << path;
+        // The files in it, and those whose directory was gone (an ancestor
+        // was watched for them): it may be back.
+        const QStringList watchedDirs = m_portable->directories();
+        for (const QString &file : std::as_const(m_paths)) {
+            const QString dir = dirOf(file);
+            if (dir == path || !watchedDirs.contains(dir))
+                touched.append(file);
+        }
     }
-    if (!m_portable->directories().contains(dir) && !m_portable->addPath(dir))
-        qCWarning(lcWatcher) << "cannot watch directory" << dir;
-    if (dir != m_dir) {
-        qCDebug(lcWatcher) << m_dir << "is gone; watching" << dir << "until it is back";
+    rearmPortable(touched);
+    report(touched, {}, {}, false);
+}
+
+// Watches the directories (or their nearest existing ancestors) and puts back
+// the watches of \a paths. A file's watch follows an inode; after "unlink +
+// create" or "rename over" the path names a new inode, so the watch of a file
+// that changed is renewed rather than trusted.
+void FileWatcher::rearmPortable(const QStringList &paths)
+{
+    if (!m_portable)
         return;
+    QStringList dirs;
+    for (const QString &file : std::as_const(m_paths)) {
+        const QString dir = nearestExisting(dirOf(file));
+        if (!dirs.contains(dir))
+            dirs.append(dir);
     }
-    if (QFileInfo::exists(m_path)) {
-        if (m_portable->files().contains(m_path))
-            m_portable->removePath(m_path);
-        if (!m_portable->addPath(m_path))
-            qCWarning(lcWatcher) << "cannot watch" << m_path;
+    const QStringList watchedDirs = m_portable->directories();
+    for (const QString &watched : watchedDirs) {
+        if (!dirs.contains(watched))
+            m_portable->removePath(watched); // an ancestor watched while a directory was gone
+    }
+    for (const QString &dir : std::as_const(dirs)) {
+        if (!watchedDirs.contains(dir) && !m_portable->addPath(dir))
+            qCWarning(lcWatcher) << "cannot watch directory" << dir;
+    }
+    const QStringList watchedFiles = m_portable->files();
+    for (const QString &path : paths) {
+        if (!QFileInfo::exists(path))
+            continue;
+        if (watchedFiles.contains(path))
+            m_portable->removePath(path);
+        if (!m_portable->addPath(path))
+            qCWarning(lcWatcher) << "cannot watch" << path;
     }
 }
 

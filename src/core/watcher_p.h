@@ -14,24 +14,30 @@
 namespace QHotReload::Internal {
 
 /*!
-    Watches one file for any change to what is at its path: written in place,
-    truncated, deleted and created anew (as GNU ld does), renamed over, or its
-    directory removed and made again. The directory is watched, not just the
-    file: a watch on the file alone dies with the first unlink.
+    Watches files for any change to what is at their paths: written in place,
+    truncated, deleted and created anew (as GNU ld does), renamed over (as
+    editors save), or their directory removed and made again. Directories are
+    watched, not just the files: a watch on a file alone dies with the first
+    unlink.
 
     Two ways of watching:
     \list
-    \li Kernel (Linux, inotify on the directory): says \e when a writer is
-        done. Completed means a writer closed the file after writing
-        (IN_CLOSE_WRITE) or a file was renamed in (IN_MOVED_TO); Written means
-        bytes went in and the writer has not closed yet, so the file is not to
-        be looked at. Our own reads open the file read-only and raise neither.
-        Beside means another entry of the directory changed: a dependency
-        copied in, a permission fixed; the file itself is as it was.
+    \li Kernel (Linux, inotify on the directories, one instance for all the
+        files): says \e when a writer is done. Completed means a writer closed
+        the file after writing (IN_CLOSE_WRITE) or a file was renamed in
+        (IN_MOVED_TO); Written means bytes went in and the writer has not
+        closed yet, so the file is not to be looked at. Our own reads open the
+        file read-only and raise neither. Beside means another entry of a
+        watched directory changed: a dependency copied in, a permission fixed;
+        the files themselves are as they were.
     \li Portable (QFileSystemWatcher: macOS, Windows, network file systems,
         inotify unavailable or forced off): only says that something changed
         (Touched). The reader must decide by other means when a writer is done.
     \endlist
+
+    QHotLibrary and QHotForm follow one file and listen to changed();
+    QHotBuilder follows its sources and the headers they include, up to
+    thousands of files in a few directories, and listens to fileChanged().
 */
 class QHOTRELOAD_CORE_EXPORT FileWatcher : public QObject
 {
@@ -51,9 +57,16 @@ public:
     explicit FileWatcher(QObject *parent = nullptr);
     ~FileWatcher() override;
 
+    //! Follows \a filePath alone.
     void watch(const QString &filePath);
+    //! Follows \a filePaths (relative ones against the current directory).
+    //! Called again with another set, it keeps the watches of the files
+    //! both sets name, so a save made meanwhile is still reported.
+    void watch(const QStringList &filePaths);
     void stop();
-    QString filePath() const { return m_path; }
+    //! The first file followed (the one file of watch(const QString &)).
+    QString filePath() const { return m_paths.value(0); }
+    QStringList filePaths() const { return m_paths; }
 
     //! Kernel while the kernel reports completions for this path; Portable otherwise.
     Mode mode() const;
@@ -62,19 +75,29 @@ public:
     QString portableReason() const { return m_portableReason; }
 
 Q_SIGNALS:
+    //! A batch of events, as one word: the last thing they say of the file
+    //! (with several files, the strongest any of them says: Completed, then
+    //! Written, then Touched, then Beside).
     void changed(QHotReload::Internal::FileWatcher::Change change);
+    //! What a batch of events says of \a path, one of the followed files:
+    //! Touched, Written or Completed (a change beside it is said by changed()
+    //! alone). Emitted before changed().
+    void fileChanged(const QString &path, QHotReload::Internal::FileWatcher::Change change);
 
 private:
+    void start();
     void startPortable(const QString &why);
-    void rearmPortable();
+    void rearmPortable(const QStringList &paths);
+    void portableChanged(const QString &path);
     void rearmKernel(); // Linux
     void readEvents();  // Linux
+    void report(const QStringList &touched, const QStringList &written, const QStringList &completed,
+                bool beside);
 
     class Inotify;
     std::unique_ptr<Inotify> m_inotify; // set in kernel mode
     QFileSystemWatcher *m_portable = nullptr;
-    QString m_path;
-    QString m_dir;
+    QStringList m_paths; // absolute, each once
     QString m_portableReason;
 };
 
