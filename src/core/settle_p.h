@@ -81,6 +81,9 @@ public:
     explicit Settle(Clock clock = {}, int quietMs = -1, int emptyMs = -1);
 
     void setKernel(bool kernel) { m_kernel = kernel; }
+    //! How long complete-looking bytes must stay the same, with no change
+    //! event, before they are taken where no kernel tells (ms).
+    void setQuietMs(int ms) { m_quietMs = qMax(0, ms); }
     bool isKernel() const { return m_kernel; }
 
     //! The watcher spoke. Wait means: stop any look that was planned.

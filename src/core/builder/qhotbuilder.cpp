@@ -27,7 +27,7 @@ QHotBuilder::~QHotBuilder()
 {
     Q_D(QHotBuilder);
     d->enabled = false;
-    d->settle.stop();
+    d->look.stop();
     d->stopScan();
     d->stopProcess();
 }
@@ -200,7 +200,7 @@ void QHotBuilder::setDelay(int msecs)
     if (d->delay == msecs)
         return;
     d->delay = msecs;
-    d->settle.setInterval(msecs);
+    d->settle.setQuietMs(msecs);
     Q_EMIT delayChanged();
 }
 

@@ -5,10 +5,11 @@
 #include "qhotbuilder.h"
 
 #include "depscan_p.h"
+#include "settle_p.h"
+#include "watcher_p.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QFileSystemWatcher>
 #include <QtCore/QHash>
 #include <QtCore/QProcess>
 #include <QtCore/QSet>
@@ -36,12 +37,13 @@ public:
 
     void rewatch();
     void updateWatches();
-    void rearm(const QString &path);
     void scanDependencies();
     void takeDependencies(int generation, const DependencyAnswer &answer);
     void forgetDependencies();
     void stopScan();
     QByteArray digest(const QString &path) const;
+    void onChanged(QHotReload::Internal::FileWatcher::Change change);
+    void follow(const QHotReload::Internal::Settle::Step &step);
     void checkSources();
     void startBuild();
     void finishBuild(bool ok, const QString &whyNotRun);
@@ -69,7 +71,12 @@ public:
     QString output;
     int buildCount = 0;
 
-    QFileSystemWatcher watcher;
+    // The same two first stages as QHotLibrary's: the watcher follows every
+    // source and header (one kernel watch per directory), and Settle says
+    // when to look: at once where the kernel tells that the editor closed
+    // the file, after delay ms without a change elsewhere.
+    QHotReload::Internal::FileWatcher watcher;
+    QHotReload::Internal::Settle settle{{}, 0};
     // Content per source as last seen: a save that leaves the bytes as they
     // were (or a touch, or an editor's backup file in the same directory)
     // starts no build, and mtime granularity cannot hide a quick second save.
@@ -78,7 +85,7 @@ public:
     // Files a notification named since the last check: only they are hashed
     // again, so hundreds of watched headers cost nothing per save.
     QSet<QString> dirty;
-    QTimer settle;
+    QTimer look;
     // The dependency scan runs on a thread of its own: it may run ninja and
     // read hundreds of depfiles.
     QThread *scan = nullptr;

@@ -11,51 +11,59 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 
-namespace {
-// How soon a file still open by its writer is looked at again.
-constexpr int WriterPollMs = 5;
-} // namespace
+using QHotReload::Internal::FileWatcher;
+using QHotReload::Internal::OpenWriter;
+using QHotReload::Internal::Settle;
+using QHotReload::Internal::openWriter;
 
 QHotBuilderPrivate::QHotBuilderPrivate(QHotBuilder *q)
     : q_ptr(q)
 {
-    settle.setSingleShot(true);
-    settle.setInterval(delay);
-    QObject::connect(&settle, &QTimer::timeout, q, [this] { checkSources(); });
-    QObject::connect(&watcher, &QFileSystemWatcher::fileChanged, q, [this](const QString &path) {
+    look.setSingleShot(true);
+    QObject::connect(&look, &QTimer::timeout, q, [this] { checkSources(); });
+    QObject::connect(&watcher, &FileWatcher::fileChanged, q, [this](const QString &path, FileWatcher::Change) {
         qCDebug(lcBuilder) << "source changed:" << path;
-        rearm(path);
         dirty.insert(path);
         if (!nextSave.isValid())
             nextSave.start();
-        settle.start(delay);
     });
-    QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, q,
-                     [this](const QString &dir) {
-                         qCDebug(lcBuilder) << "directory changed:" << dir;
-                         // A save by rename replaced the file's inode: its watch
-                         // is dead or follows the old file.
-                         for (auto it = digests.cbegin(); it != digests.cend(); ++it) {
-                             if (QFileInfo(it.key()).absolutePath() == dir)
-                                 dirty.insert(it.key());
-                         }
-                         for (const QString &file : std::as_const(dirty))
-                             rearm(file);
-                         if (!nextSave.isValid())
-                             nextSave.start();
-                         settle.start(delay);
-                     });
+    QObject::connect(&watcher, &FileWatcher::changed, q, [this](FileWatcher::Change change) { onChanged(change); });
+}
+
+void QHotBuilderPrivate::onChanged(FileWatcher::Change change)
+{
+    settle.setKernel(watcher.mode() == FileWatcher::Mode::Kernel);
+    // A file being written waits for its close, but does not hold back a
+    // look already planned at others (a file kept open must not block them).
+    if (change == FileWatcher::Change::Written && look.isActive())
+        return;
+    follow(settle.changed(change));
+}
+
+void QHotBuilderPrivate::follow(const Settle::Step &step)
+{
+    switch (step.kind) {
+    case Settle::Step::Keep:
+        return;
+    case Settle::Step::Wait:
+        look.stop();
+        return;
+    case Settle::Step::LookIn:
+        // Where the kernel tells, the delay gathers saves of several files;
+        // elsewhere Settle's quiet period is the delay.
+        look.start(settle.isKernel() ? qMax(step.delayMs, delay) : step.delayMs);
+        return;
+    case Settle::Step::Take:
+    case Settle::Step::Refuse:
+        break; // answers to a look, not to a change
+    }
 }
 
 void QHotBuilderPrivate::rewatch()
 {
-    settle.stop();
-    const QStringList files = watcher.files();
-    if (!files.isEmpty())
-        watcher.removePaths(files);
-    const QStringList dirs = watcher.directories();
-    if (!dirs.isEmpty())
-        watcher.removePaths(dirs);
+    look.stop();
+    watcher.stop();
+    settle.reset();
     digests.clear();
     dirty.clear();
     if (enabled)
@@ -91,44 +99,21 @@ void QHotBuilderPrivate::updateWatches()
         if (!wantedSet.contains(it.key()))
             dropped.append(it.key());
     }
-    const QStringList watchedFiles = watcher.files();
     for (const QString &file : std::as_const(dropped)) {
         digests.remove(file);
         dirty.remove(file);
-        if (watchedFiles.contains(file))
-            watcher.removePath(file);
     }
-
-    QStringList wantedDirs;
     for (const QString &file : std::as_const(wanted)) {
-        const QString dir = QFileInfo(file).absolutePath();
-        if (!wantedDirs.contains(dir))
-            wantedDirs.append(dir);
-        if (digests.contains(file))
-            continue;
-        digests.insert(file, digest(file));
-        if (QFileInfo::exists(file) && !watcher.addPath(file))
-            qCWarning(lcBuilder) << "cannot watch" << file;
+        if (!digests.contains(file))
+            digests.insert(file, digest(file));
     }
-    const QStringList watchedDirs = watcher.directories();
-    for (const QString &dir : watchedDirs) {
-        if (!wantedDirs.contains(dir))
-            watcher.removePath(dir);
-    }
-    for (const QString &dir : std::as_const(wantedDirs)) {
-        if (!watchedDirs.contains(dir) && !watcher.addPath(dir))
-            qCWarning(lcBuilder) << "cannot watch directory" << dir;
-    }
-}
-
-void QHotBuilderPrivate::rearm(const QString &path)
-{
-    if (!enabled || !digests.contains(path))
+    if (wanted.isEmpty()) {
+        look.stop();
+        watcher.stop();
         return;
-    if (watcher.files().contains(path))
-        watcher.removePath(path);
-    if (QFileInfo::exists(path))
-        watcher.addPath(path);
+    }
+    watcher.watch(wanted);
+    settle.setKernel(watcher.mode() == FileWatcher::Mode::Kernel);
 }
 
 void QHotBuilderPrivate::scanDependencies()
@@ -220,11 +205,12 @@ QByteArray QHotBuilderPrivate::digest(const QString &path) const
     return hash.result();
 }
 
+// A look at the files the watcher named: Settle says whether what changed
+// is final (its editor is done), and a real change of content is a save.
 void QHotBuilderPrivate::checkSources()
 {
     if (!enabled)
         return;
-    QStringList saved;
     // In watching order, so sources come first.
     QStringList changed;
     for (const QString &file : std::as_const(sources)) {
@@ -235,37 +221,45 @@ void QHotBuilderPrivate::checkSources()
         if (dirty.contains(file) && !changed.contains(file))
             changed.append(file);
     }
-    dirty.clear();
-    bool writing = false;
+    Settle::Look seen;
+    QList<QPair<QString, QByteArray>> saved;
+    QSet<QString> writing;
     for (const QString &file : std::as_const(changed)) {
         if (!digests.contains(file))
             continue;
         // Built at once, so never from a file its writer is still filling:
-        // it is looked at again shortly (no notification comes at the close).
-        if (QFile open(file); open.open(QIODevice::ReadOnly)
-            && QHotReload::Internal::openWriter(open) == QHotReload::Internal::OpenWriter::Open) {
+        // its close is looked at, the other files now.
+        if (QFile open(file); open.open(QIODevice::ReadOnly) && openWriter(open) == OpenWriter::Open) {
             qCDebug(lcBuilder) << "still being written:" << file;
-            dirty.insert(file);
-            writing = true;
+            writing.insert(file);
             continue;
         }
         const QByteArray now = digest(file);
         // Missing: an editor between removing and renaming; when the file is
-        // back its content decides.
+        // back the watcher says so, and its content decides.
         if (now.isEmpty())
             continue;
-        QByteArray &before = digests[file];
-        if (before != now) {
-            qCDebug(lcBuilder) << "content changed:" << file;
-            before = now;
-            saved.append(file);
+        seen.exists = true;
+        if (digests.value(file) != now) {
+            saved.append({file, now});
+            seen.identity += file.toUtf8() + '\0' + now;
         }
     }
-    if (writing)
-        settle.start(qMax(delay, WriterPollMs));
-    if (saved.isEmpty())
-        return;
-    for (const QString &file : std::as_const(saved))
+    seen.exists = seen.exists || !writing.isEmpty();
+    seen.writerAtIt = saved.isEmpty() && !writing.isEmpty();
+    seen.known = saved.isEmpty();
+    seen.takeable = true;
+    const Settle::Step step = settle.looked(seen);
+    if (step.kind != Settle::Step::Take) {
+        if (step.kind == Settle::Step::Wait && writing.isEmpty())
+            dirty.clear(); // nothing new, or every file named is gone for now
+        return follow(step);
+    }
+    dirty = writing; // looked at again when their writers close them
+    for (const auto &[file, now] : std::as_const(saved)) {
+        qCDebug(lcBuilder) << "content changed:" << file;
+        digests[file] = now;
         Q_EMIT q_ptr->sourceSaved(file);
+    }
     q_ptr->build();
 }
