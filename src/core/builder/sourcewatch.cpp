@@ -113,7 +113,6 @@ void QHotBuilderPrivate::updateWatches()
         return;
     }
     watcher.watch(wanted);
-    settle.setKernel(watcher.mode() == FileWatcher::Mode::Kernel);
 }
 
 void QHotBuilderPrivate::scanDependencies()
