@@ -68,6 +68,7 @@ public:
     int activeCalls() const;
     void discard(QHotReload::Internal::LoadedVersion &version);
     void retire(QHotReload::Internal::LoadedVersion &version);
+    void tellLeftovers();
     void discardAll();
 
     // crash → roll back (swap.cpp)

@@ -56,6 +56,19 @@ struct Redirector::Source
 Redirector::Redirector() = default;
 Redirector::~Redirector() = default;
 
+bool Redirector::isRedirected(quintptr address) const
+{
+    // Each patch's jmp starts at the entry point, inside its aligned word.
+    const quintptr word = address & ~quintptr(7);
+    for (const std::unique_ptr<Source> &source : m_sources) {
+        for (const Source::Patch &patch : source->patches) {
+            if (patch.word == word)
+                return true;
+        }
+    }
+    return false;
+}
+
 bool Redirector::isSupported()
 {
 #if defined(QHOTRELOAD_REDIRECT_X86_64)

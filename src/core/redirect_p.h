@@ -82,6 +82,9 @@ public:
     */
     int restoreAll();
 
+    //! Whether the function entry point at \a address of a retired copy jumps to the newest version.
+    bool isRedirected(quintptr address) const;
+
 private:
     struct Image;
     struct Source;

@@ -6,9 +6,11 @@
 #include "qhotlibrary_p.h"
 
 #include "crashguard_p.h"
+#include "leftovers_p.h"
 #include "logging_p.h"
 #include "ownership_p.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QThread>
 
@@ -45,6 +47,7 @@ void QHotLibraryPrivate::tryFinishSwap()
                count.versions, count.skipped);
     }
     retire(old); // it was live: the application may still hold pointers into it
+    tellLeftovers();
     if (rollback)
         rollbackPending = false;
     {
@@ -60,6 +63,22 @@ void QHotLibraryPrivate::tryFinishSwap()
     Q_EMIT q->loadedFileNameChanged();
     Q_EMIT q->versionChanged();
     Q_EMIT q->reloaded();
+}
+
+// Once a version is retired (still mapped, its objects under the version
+// root gone): what the application still holds of retired versions, in
+// one warning (leftovers.cpp).
+void QHotLibraryPrivate::tellLeftovers()
+{
+    QElapsedTimer timer;
+    timer.start();
+    const std::vector<Leftover> found = findLeftovers(retirement.mappedCopies(), [this](quintptr address) {
+        return redirectRetired && redirector.isRedirected(address);
+    });
+    const QString warning = leftoversWarning(filePath, found);
+    qCDebug(lcSwap) << "looked for what points into retired versions in" << timer.nsecsElapsed() / 1000 << "us";
+    if (!warning.isEmpty())
+        qCWarning(lcSwap).noquote() << warning;
 }
 
 // Says aboutToReload() once per pending version, then whether anything still

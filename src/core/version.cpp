@@ -118,7 +118,12 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
     return version;
 }
 
-Retirement::Retirement() : m_budget(defaultBudget()) {}
+// Objects are followed from before the first version is loaded, so that
+// those a version leaves behind are found when it is retired.
+Retirement::Retirement() : m_budget(defaultBudget())
+{
+    followObjects();
+}
 
 // Retired copies stay mapped after this: whatever the application kept of
 // them (a handler, a timer on qApp, a thread) may run until the process ends,
@@ -154,6 +159,16 @@ qint64 Retirement::defaultBudget()
         return Default;
     }
     return number * unit;
+}
+
+std::vector<OldCopy> Retirement::mappedCopies() const
+{
+    std::vector<OldCopy> copies;
+    for (const Retired &retired : m_retired) {
+        if (retired.layout.isValid())
+            copies.push_back({retired.layout.start, retired.layout.end, retired.number});
+    }
+    return copies;
 }
 
 bool Retirement::Retired::canUnload() const
@@ -263,6 +278,7 @@ void Retirement::retire(LoadedVersion &version, const QString &libraryPath, int 
     // Where it lies and what its functions are called can only be asked
     // while it is mapped; kept for when it is unloaded.
     retired.layout = copyLayout(version.copyPath, version.manifest);
+    retired.number = number;
     retired.description = (number > 0 ? QStringLiteral("%1: version %2 (its copy %3)").arg(libraryPath).arg(number)
                                        : QStringLiteral("%1: a version that never went live (its copy %3)")
                                                  .arg(libraryPath))

@@ -2,6 +2,7 @@
 #ifndef QHOTRELOAD_VERSION_P_H
 #define QHOTRELOAD_VERSION_P_H
 
+#include "leftovers_p.h"
 #include "manifest_p.h"
 #include "pins_p.h"
 #include "privatedir_p.h"
@@ -118,6 +119,8 @@ public:
     //! The retired copies still mapped, and the bytes of their files.
     int retiredCount() const { return int(m_retired.size()); }
     qint64 retiredBytes() const;
+    //! The retired copies still mapped whose place in memory is known (see copyLayout()).
+    std::vector<OldCopy> mappedCopies() const;
 
     //! The default budget, or QHOTRELOAD_RETIRED_BUDGET ("256M", "1G", "0", bytes).
     static qint64 defaultBudget();
@@ -134,6 +137,7 @@ private:
         std::vector<QPointer<QThread>> strandedThreads; // still running its code
         CopyLayout layout;                          // reserved once it is unloaded
         QString description;                        // what a use after that names
+        int number = 0;                             // the version it was when live (0: never live)
         Pins pins;                                  // what may keep it mapped (read before its file goes)
         bool canUnload() const;
     };
