@@ -48,8 +48,15 @@
 #   library, not the swap; a hot library is built for that wait by default
 #   (in the hot configurations only: a static build keeps the user's flags):
 #     - a precompiled header of the Qt headers such a library uses, chosen by
-#       the Qt modules it links (QtCore, + QtGui, + QtWidgets, + QtQml/Quick);
-#       QHOTRELOAD_FAST_LOOP_PCH OFF turns it off;
+#       the Qt modules it links (QtCore, + QtGui, + QtWidgets, + QtQml/Quick),
+#       shared (REUSE_FROM an internal object library qhot_fastloop_pch_<n>)
+#       by the hot libraries of the build tree that link the same libraries
+#       with the same compile options, definitions and features (decided at
+#       the end of the directory that made the library; one with a PCH of
+#       its own keeps it); QHOTRELOAD_FAST_LOOP_PCH OFF turns the PCH off,
+#       QHOTRELOAD_FAST_LOOP_PCH_SHARED OFF gives each library its own;
+#       the target property QHOT_FAST_LOOP_PCH names the target whose PCH a
+#       library uses;
 #     - QHOTRELOAD_FAST_LOOP_OPTIMIZE (default -O0) and
 #       QHOTRELOAD_FAST_LOOP_DEBUG (default -g0) after the configuration's
 #       flags; empty keeps the configuration's;
@@ -67,7 +74,9 @@ include(CheckLinkerFlag)
 
 option(QHOTRELOAD_FAST_LOOP
     "Build hot libraries for a quick edit loop (precompiled Qt headers, -O0 -g0, the fastest linker)" ON)
-option(QHOTRELOAD_FAST_LOOP_PCH "Fast loop: a precompiled header of the Qt headers per hot library" ON)
+option(QHOTRELOAD_FAST_LOOP_PCH "Fast loop: a precompiled header of the Qt headers for hot libraries" ON)
+option(QHOTRELOAD_FAST_LOOP_PCH_SHARED
+    "Fast loop: hot libraries with the same Qt modules and flags share one precompiled header (OFF: one each)" ON)
 set(QHOTRELOAD_FAST_LOOP_OPTIMIZE "-O0" CACHE STRING
     "Fast loop: the optimisation flag of hot libraries (empty: the configuration's)")
 set(QHOTRELOAD_FAST_LOOP_DEBUG "-g0" CACHE STRING
@@ -327,9 +336,147 @@ function(_qhot_fast_loop target)
         target_link_options(${target} PRIVATE "$<${hot}:-fuse-ld=${linker}>")
     endif()
     if(QHOTRELOAD_FAST_LOOP_PCH)
-        _qhot_fast_loop_headers(header)
-        target_precompile_headers(${target} PRIVATE "$<$<AND:${hot},$<COMPILE_LANGUAGE:CXX>>:${header}>")
+        if(QHOTRELOAD_FAST_LOOP_PCH_SHARED)
+            # Which PCH it shares can only be told once its flags and link
+            # libraries are all set: at the end of this directory.
+            set_property(DIRECTORY APPEND PROPERTY _QHOT_FAST_LOOP_PCH_PENDING ${target})
+            get_property(deferred DIRECTORY PROPERTY _QHOT_FAST_LOOP_PCH_DEFERRED)
+            if(NOT deferred)
+                set_property(DIRECTORY PROPERTY _QHOT_FAST_LOOP_PCH_DEFERRED ON)
+                cmake_language(DEFER CALL _qhot_fast_loop_share_pch)
+            endif()
+        else()
+            _qhot_fast_loop_own_pch(${target})
+        endif()
     endif()
+endfunction()
+
+# _qhot_fast_loop_pch_genex(<out-var>)
+# The fast loop's PCH header of a target, for target_precompile_headers(): in
+# the hot configurations, for C++ only.
+function(_qhot_fast_loop_pch_genex out)
+    set(hot 1)
+    if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+        set(hot "$<NOT:$<CONFIG:Release>>")
+    endif()
+    _qhot_fast_loop_headers(header)
+    set(${out} "$<$<AND:${hot},$<COMPILE_LANGUAGE:CXX>>:${header}>" PARENT_SCOPE)
+endfunction()
+
+# _qhot_fast_loop_own_pch(<target>)
+# <target> precompiles the fast loop's header for itself.
+function(_qhot_fast_loop_own_pch target)
+    _qhot_fast_loop_pch_genex(header)
+    target_precompile_headers(${target} PRIVATE "${header}")
+    set_target_properties(${target} PROPERTIES QHOT_FAST_LOOP_PCH ${target})
+endfunction()
+
+# _qhot_fast_loop_share_pch()
+# Deferred to the end of a directory that made hot libraries with the fast
+# loop's PCH: each of them reuses the PCH of an owner, an object library made
+# on first use per distinct set of what makes a PCH (its link libraries, so
+# the Qt modules, flags and definitions; see below), with the same
+# properties as the first library that needed it and one empty source. A
+# library that has a PCH of its own (its own headers, or REUSE_FROM) keeps it
+# and gets the fast loop's headers added as before.
+function(_qhot_fast_loop_share_pch)
+    # What of a target goes into the command line that compiles its PCH,
+    # beside the directory's CMAKE_CXX_FLAGS[_<CONFIG>]: two hot libraries
+    # equal in all of it can use one PCH. GCC refuses a PCH built with another
+    # -O, -g, -fPIC or -std, or with a macro defined otherwise or not at all
+    # where it is used (even one the headers never test); under -Werror that
+    # is an error. Include directories do not count: they only say where the
+    # same Qt headers are found.
+    set(properties LINK_LIBRARIES COMPILE_OPTIONS COMPILE_DEFINITIONS COMPILE_FEATURES
+        COMPILE_FLAGS CXX_STANDARD CXX_STANDARD_REQUIRED CXX_EXTENSIONS
+        POSITION_INDEPENDENT_CODE CXX_VISIBILITY_PRESET VISIBILITY_INLINES_HIDDEN
+        INTERPROCEDURAL_OPTIMIZATION)
+    get_property(targets DIRECTORY PROPERTY _QHOT_FAST_LOOP_PCH_PENDING)
+    set_property(DIRECTORY PROPERTY _QHOT_FAST_LOOP_PCH_PENDING "")
+    get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(multi_config)
+        set(configs ${CMAKE_CONFIGURATION_TYPES})
+    else()
+        set(configs ${CMAKE_BUILD_TYPE})
+    endif()
+    set(directory_flags "CMAKE_CXX_FLAGS=${CMAKE_CXX_FLAGS}")
+    foreach(config IN LISTS configs)
+        string(TOUPPER "${config}" config)
+        string(APPEND directory_flags "\nCMAKE_CXX_FLAGS_${config}=${CMAKE_CXX_FLAGS_${config}}")
+    endforeach()
+    foreach(target IN LISTS targets)
+        get_target_property(own ${target} PRECOMPILE_HEADERS)
+        get_target_property(reused ${target} PRECOMPILE_HEADERS_REUSE_FROM)
+        if(reused)
+            continue()
+        elseif(own)
+            _qhot_fast_loop_own_pch(${target})
+            continue()
+        endif()
+        set(signature "${directory_flags}")
+        foreach(property IN LISTS properties)
+            get_target_property(value ${target} ${property})
+            if(property STREQUAL "COMPILE_DEFINITIONS")
+                # What qhot_add_library defines for Release alone under
+                # PER_CONFIG names the target; Release has no fast loop.
+                list(FILTER value EXCLUDE REGEX "^\\$<\\$<CONFIG:Release>:QHOTRELOAD_")
+            endif()
+            string(APPEND signature "\n${property}=${value}")
+            set(value_${property} "${value}")
+        endforeach()
+        string(MD5 key "${signature}")
+        get_property(owner GLOBAL PROPERTY _QHOT_FAST_LOOP_PCH_OWNER_${key})
+        if(NOT owner)
+            get_property(count GLOBAL PROPERTY _QHOT_FAST_LOOP_PCH_COUNT)
+            if(NOT count)
+                set(count 0)
+            endif()
+            math(EXPR count "${count} + 1")
+            set_property(GLOBAL PROPERTY _QHOT_FAST_LOOP_PCH_COUNT ${count})
+            set(owner qhot_fastloop_pch_${count})
+            set(source "${CMAKE_CURRENT_BINARY_DIR}/qhotreload/${owner}.cpp")
+            file(CONFIGURE OUTPUT "${source}" CONTENT
+                "// Generated by QHotReload's qhot_add_library (fast loop): compiles nothing; its target\n// precompiles the Qt headers for the hot libraries that reuse its PCH.\n")
+            add_library(${owner} OBJECT "${source}")
+            # The properties of the library, not this directory's defaults; a
+            # shared library's code is position-independent by default.
+            set_target_properties(${owner} PROPERTIES
+                EXCLUDE_FROM_ALL ON AUTOMOC OFF AUTOUIC OFF AUTORCC OFF UNITY_BUILD OFF
+                POSITION_INDEPENDENT_CODE ON)
+            foreach(property IN LISTS properties)
+                # OFF counts (CXX_EXTENSIONS OFF is -std=c++17, not gnu++17).
+                if(value_${property} MATCHES "-NOTFOUND$")
+                    set_property(TARGET ${owner} PROPERTY ${property})
+                else()
+                    set_property(TARGET ${owner} PROPERTY ${property} "${value_${property}}")
+                endif()
+            endforeach()
+            get_target_property(pic ${target} POSITION_INDEPENDENT_CODE)
+            if(pic STREQUAL "pic-NOTFOUND")
+                set_target_properties(${owner} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+            endif()
+            get_target_property(includes ${target} INCLUDE_DIRECTORIES)
+            if(includes)
+                set_target_properties(${owner} PROPERTIES INCLUDE_DIRECTORIES "${includes}")
+            endif()
+            if(QHOTRELOAD_ENABLED STREQUAL "PER_CONFIG")
+                # REUSE_FROM names one target for every configuration, and a
+                # library cannot reuse a PCH its owner lacks: in Release (no
+                # fast loop) the owner precompiles an empty header.
+                _qhot_fast_loop_headers(header)
+                set(empty "${CMAKE_BINARY_DIR}/qhotreload/fastloop/qhot_fastloop_none.h")
+                file(CONFIGURE OUTPUT "${empty}" CONTENT
+                    "// Generated by QHotReload's qhot_add_library: the fast loop's PCH in Release, empty.\n#pragma once\n")
+                set(header "$<$<COMPILE_LANGUAGE:CXX>:$<IF:$<CONFIG:Release>,${empty},${header}>>")
+            else()
+                _qhot_fast_loop_pch_genex(header)
+            endif()
+            target_precompile_headers(${owner} PRIVATE "${header}")
+            set_property(GLOBAL PROPERTY _QHOT_FAST_LOOP_PCH_OWNER_${key} ${owner})
+        endif()
+        target_precompile_headers(${target} REUSE_FROM ${owner})
+        set_target_properties(${target} PROPERTIES QHOT_FAST_LOOP_PCH ${owner})
+    endforeach()
 endfunction()
 
 # _qhot_fast_linker(<out-var>)

@@ -4,7 +4,10 @@
 # set up for the fast loop: on by default for a hot library, FAST_LOOP OFF per
 # target, QHOTRELOAD_FAST_LOOP=OFF for all (FAST_LOOP ON still for one), one
 # part off by its own cache variable, a linker asked for, nothing with hot
-# reload off, and a clear error for a FAST_LOOP that is not on or off.
+# reload off, and a clear error for a FAST_LOOP that is not on or off. The
+# precompiled header: libraries with the same flags reuse one owner's, one
+# with other flags another's, one with a PCH of its own keeps it, and
+# QHOTRELOAD_FAST_LOOP_PCH_SHARED=OFF gives each its own.
 
 function(configure name out)
     set(dir "${WORK_DIR}/${name}")
@@ -32,8 +35,18 @@ configure(default out)
 if(NOT out_result EQUAL 0)
     message(FATAL_ERROR "configure failed:\n${out}")
 endif()
-expect("${out}" fast "^ON options=\\[[^]]*-O0[^]]*-g0[^]]*\\] link=\\[[^]]*-fuse-ld=(mold|lld|gold)[^]]*\\] pch=\\[.*qhot_fastloop_")
-expect("${out}" slow "^OFF options=\\[[^]]*\\] link=\\[[^]]*\\] pch=\\[pch-NOTFOUND\\]")
+expect("${out}" fast "^ON options=\\[[^]]*-O0[^]]*-g0[^]]*\\] link=\\[[^]]*-fuse-ld=(mold|lld|gold)[^]]*\\] pch=\\[pch-NOTFOUND\\] reuse=\\[qhot_fastloop_pch_[0-9]+\\]")
+# One owner for fast and forced, another for tuned (-O1), none for own.
+string(REGEX MATCH "FASTLOOP fast [^\n]* reuse=\\[([^]]*)\\]" _ "${out}")
+set(fast_owner "${CMAKE_MATCH_1}")
+expect("${out}" forced "reuse=\\[${fast_owner}\\] pch_of=\\[${fast_owner}\\]$")
+expect("${out}" tuned "reuse=\\[qhot_fastloop_pch_[0-9]+\\]")
+expect("${out}" tuned "-O1")
+if(out MATCHES "FASTLOOP tuned [^\n]*reuse=\\[${fast_owner}\\]")
+    message(FATAL_ERROR "tuned (-O1) reuses the PCH of fast (-O0):\n${out}")
+endif()
+expect("${out}" own "pch=\\[<vector>;[^]]*qhot_fastloop_core[^]]*\\] reuse=\\[reuse-NOTFOUND\\] pch_of=\\[own\\]$")
+expect("${out}" slow "^OFF options=\\[[^]]*\\] link=\\[[^]]*\\] pch=\\[pch-NOTFOUND\\] reuse=\\[reuse-NOTFOUND\\]")
 expect("${out}" slow "^OFF options=[^ ]* link=\\[(LINKER:-Bsymbolic)?\\]")
 find_program(MOLD mold)
 if(MOLD)
@@ -47,6 +60,10 @@ expect("${out}" forced "^ON .*-O0")
 configure(parts out -DQHOTRELOAD_FAST_LOOP_PCH=OFF -DQHOTRELOAD_FAST_LOOP_DEBUG=-g1
     -DQHOTRELOAD_FAST_LOOP_LINKER=default)
 expect("${out}" fast "^ON options=\\[[^]]*-O0[^]]*-g1[^]]*\\] link=\\[(LINKER:-Bsymbolic)?\\] pch=\\[pch-NOTFOUND\\]")
+
+configure(unshared out -DQHOTRELOAD_FAST_LOOP_PCH_SHARED=OFF)
+expect("${out}" fast "pch=\\[[^]]*qhot_fastloop_core[^]]*\\] reuse=\\[reuse-NOTFOUND\\] pch_of=\\[fast\\]$")
+expect("${out}" forced "pch=\\[[^]]*qhot_fastloop_core[^]]*\\] reuse=\\[reuse-NOTFOUND\\] pch_of=\\[forced\\]$")
 
 configure(static out -DQHOTRELOAD_ENABLED=OFF)
 expect("${out}" fast "^OFF options=\\[options-NOTFOUND\\]")

@@ -221,6 +221,28 @@ function(build_and_check config ENABLED NEEDED)
                 endif()
             endif()
         endif()
+        # The fast loop's precompiled Qt headers, shared: logic and logic_peer
+        # (same Qt modules, flags and definitions) reuse one PCH, logic_v2
+        # (another LOGIC_VERSION) has one of its own. Three would mean one per
+        # library; the consumer builds with -Werror and CMake's -Winvalid-pch,
+        # so a PCH that did not fit a library would have failed the build.
+        if(NEEDED)
+            file(GLOB_RECURSE pchs RELATIVE "${BINARY_DIR}" "${BINARY_DIR}/*.gch")
+            # Not QHotReload's own build, as a subproject or fetched.
+            list(FILTER pchs EXCLUDE REGEX "^(qhotreload|_deps)/")
+            if(config)
+                list(FILTER pchs INCLUDE REGEX "/${config}/")
+            endif()
+            list(LENGTH pchs count)
+            set(per_library ${pchs})
+            list(FILTER per_library INCLUDE REGEX "/logic(_peer)?\\.dir/")
+            if(NOT count EQUAL 2 OR per_library)
+                string(REPLACE ";" "\n" pchs "${pchs}")
+                message(FATAL_ERROR "expected 2 precompiled headers for logic, logic_peer and logic_v2 "
+                    "(one shared by the first two), found ${count}:\n${pchs}")
+            endif()
+            message(STATUS "precompiled headers: ${count} for three hot libraries")
+        endif()
         # Per configuration, the shared library is built in every one.
         if(NOT NEEDED AND NOT config)
             file(GLOB shared "${BINARY_DIR}/*.so")

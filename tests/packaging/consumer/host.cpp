@@ -20,6 +20,11 @@
 #endif
 
 QHOT_MODULE(hot_logic, QHOT_LIBRARY_FILE_logic, logicVersion, greeting);
+#if QHOTRELOAD_ENABLED && defined(CONSUMER_PEER_LIBRARY)
+// The same functions from a second hot library, built beside logic with the
+// same flags (and so the same precompiled header).
+QHOT_MODULE(hot_peer, CONSUMER_PEER_LIBRARY, logicVersion, greeting);
+#endif
 
 namespace {
 
@@ -93,6 +98,18 @@ int main(int argc, char *argv[])
     }
     if (!expectVersion(1))
         return 1;
+#if QHOTRELOAD_ENABLED && defined(CONSUMER_PEER_LIBRARY)
+    if (!hot_peer::hotModule().load()) {
+        out() << "FAILED: " << hot_peer::hotModule().errorString() << Qt::endl;
+        return 1;
+    }
+    const QString peerText = hot_peer::greeting(QStringLiteral("peer"));
+    out() << "peer greeting() = " << peerText << Qt::endl;
+    if (hot_peer::logicVersion() != 1 || peerText != QStringLiteral("hello peer from version 1")) {
+        out() << "FAILED: the peer library answered wrongly" << Qt::endl;
+        return 1;
+    }
+#endif
 #if QHOTRELOAD_ENABLED
     if (!swapInNextVersion() || !expectVersion(2))
         return 1;
