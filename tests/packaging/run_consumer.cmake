@@ -228,8 +228,9 @@ function(build_and_check config ENABLED NEEDED)
         # so a PCH that did not fit a library would have failed the build.
         if(NEEDED)
             file(GLOB_RECURSE pchs RELATIVE "${BINARY_DIR}" "${BINARY_DIR}/*.gch")
-            # Not QHotReload's own build, as a subproject or fetched.
-            list(FILTER pchs EXCLUDE REGEX "^(qhotreload|_deps)/")
+            # Not QHotReload's own build, as a subproject or fetched, nor the
+            # README snippets' hot library (readme/, a PCH of its own).
+            list(FILTER pchs EXCLUDE REGEX "^(qhotreload|_deps|readme)/")
             if(config)
                 list(FILTER pchs INCLUDE REGEX "/${config}/")
             endif()
