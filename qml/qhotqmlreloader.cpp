@@ -36,18 +36,18 @@ public:
 
     QString localPath(const QUrl &url) const;
     QString text(const QUrl &url, bool fromSource) const;
-    void follow(const QUrl &url);
-    void watch(const QString &path);
+    void followUrl(const QUrl &url);
+    void watchFile(const QString &path);
     void directoryChanged(const QString &dir);
     void followScene();
-    void fileChanged(const QString &path);
+    void onSourceSaved(const QString &path);
     bool reload(const QUrl &url);
     QString firstError(const QList<QQmlError> &errors) const;
-    QObject *make(QQmlComponent &component, QObject *old, const QUrl &url, QList<QQmlError> *errors);
+    QObject *instantiate(QQmlComponent &component, QObject *old, const QUrl &url, QList<QQmlError> *errors);
     QmlTree::Values pristine(const QUrl &url, const QString &oldText);
     void place(QObject *old, QObject *made);
     QVariantMap givenAtCreation(QObject *old, QObject *made, const QSet<QByteArray> &assigned) const;
-    void fail(const QUrl &url, const QString &message);
+    void reportError(const QUrl &url, const QString &message);
 
     QHotQmlReloader *q;
     QQmlEngine *engine;
@@ -89,7 +89,7 @@ QString QHotQmlReloaderPrivate::text(const QUrl &url, bool fromSource) const
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
 }
 
-void QHotQmlReloaderPrivate::follow(const QUrl &url)
+void QHotQmlReloaderPrivate::followUrl(const QUrl &url)
 {
     if (texts.contains(url))
         return;
@@ -98,18 +98,18 @@ void QHotQmlReloaderPrivate::follow(const QUrl &url)
     if (!path.isEmpty()) {
         urlsOfPath[path].append(url);
         if (enabled)
-            watch(path);
+            watchFile(path);
     }
     if (!url.fileName().endsWith(QLatin1String(".qml")))
         return;
     for (const QUrl &script : QmlTree::scriptImports(texts.value(url), url)) {
         if (!importers[script].contains(url))
             importers[script].append(url);
-        follow(script);
+        followUrl(script);
     }
 }
 
-void QHotQmlReloaderPrivate::watch(const QString &path)
+void QHotQmlReloaderPrivate::watchFile(const QString &path)
 {
     // The directory too: an editor that deletes the file and writes a new one
     // ends the file's watch; the directory says when it is back.
@@ -124,7 +124,7 @@ void QHotQmlReloaderPrivate::directoryChanged(const QString &dir)
     const QStringList watched = watcher.files();
     for (auto it = urlsOfPath.cbegin(); it != urlsOfPath.cend(); ++it) {
         if (QFileInfo(it.key()).absolutePath() == dir && !watched.contains(it.key()) && QFileInfo::exists(it.key()))
-            fileChanged(it.key());
+            onSourceSaved(it.key());
     }
 }
 
@@ -136,10 +136,10 @@ void QHotQmlReloaderPrivate::followScene()
             live.append(root);
     }
     for (const QUrl &url : QmlTree::filesUnder(live))
-        follow(url);
+        followUrl(url);
 }
 
-void QHotQmlReloaderPrivate::fileChanged(const QString &path)
+void QHotQmlReloaderPrivate::onSourceSaved(const QString &path)
 {
     // An editor that saves by renaming a new file in replaces the watched one.
     if (QFileInfo::exists(path) && !watcher.files().contains(path))
@@ -167,7 +167,7 @@ QString QHotQmlReloaderPrivate::firstError(const QList<QQmlError> &errors) const
     return QStringLiteral("%1:%2: %3").arg(file).arg(e.line()).arg(e.description());
 }
 
-QObject *QHotQmlReloaderPrivate::make(QQmlComponent &component, QObject *old, const QUrl &url,
+QObject *QHotQmlReloaderPrivate::instantiate(QQmlComponent &component, QObject *old, const QUrl &url,
                                        QList<QQmlError> *errors)
 {
     QQmlContext *context = qmlContext(old);
@@ -261,7 +261,7 @@ QVariantMap QHotQmlReloaderPrivate::givenAtCreation(QObject *old, QObject *made,
     return out;
 }
 
-void QHotQmlReloaderPrivate::fail(const QUrl &url, const QString &message)
+void QHotQmlReloaderPrivate::reportError(const QUrl &url, const QString &message)
 {
     qCWarning(lcQml, "%s", qPrintable(message));
     const QString path = localPath(url);
@@ -314,7 +314,7 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
         serve.serve(url, localPath(url));
     QQmlComponent component(engine, url, QQmlComponent::PreferSynchronous);
     if (component.isError()) {
-        fail(url, firstError(component.errors()));
+        reportError(url, firstError(component.errors()));
         return false;
     }
     const QSet<QByteArray> bound = QmlTree::boundNames(oldText) + QmlTree::boundNames(newText);
@@ -333,11 +333,11 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
             plain = pristine(url, oldText);
         Made m{old, nullptr, carry.rootValues(old, sceneRoot ? nullptr : &*plain, url)};
         QList<QQmlError> errors;
-        m.made = make(component, old, url, &errors);
+        m.made = instantiate(component, old, url, &errors);
         if (!m.made) {
             for (const Made &done : std::as_const(made))
                 delete done.made;
-            fail(url, firstError(errors));
+            reportError(url, firstError(errors));
             return false;
         }
         made.append(m);
@@ -379,7 +379,7 @@ QHotQmlReloader::QHotQmlReloader(QQmlEngine *engine)
     : QObject(engine), d_ptr(std::make_unique<QHotQmlReloaderPrivate>(this, engine))
 {
     connect(&d_ptr->watcher, &QFileSystemWatcher::fileChanged, this,
-            [this](const QString &path) { d_ptr->fileChanged(path); });
+            [this](const QString &path) { d_ptr->onSourceSaved(path); });
     connect(&d_ptr->watcher, &QFileSystemWatcher::directoryChanged, this,
             [this](const QString &dir) { d_ptr->directoryChanged(dir); });
     d_ptr->sources.read();
@@ -440,7 +440,7 @@ void QHotQmlReloader::setEnabled(bool enabled)
     d->enabled = enabled;
     if (enabled) {
         for (auto it = d->urlsOfPath.cbegin(); it != d->urlsOfPath.cend(); ++it)
-            d->watch(it.key());
+            d->watchFile(it.key());
     } else {
         const QStringList paths = d->watcher.files() + d->watcher.directories();
         if (!paths.isEmpty())
@@ -476,7 +476,7 @@ void QHotQmlReloader::setSourceFile(const QUrl &url, const QString &sourceFile)
     }
     d->urlsOfPath[path].append(file);
     if (d->enabled)
-        d->watch(path);
+        d->watchFile(path);
 }
 
 bool QHotQmlReloader::reloadFile(const QUrl &file)

@@ -52,28 +52,6 @@ bool QHotLibraryPrivate::onOwnerThread() const
     return QThread::currentThread() == q_ptr->thread();
 }
 
-QString QHotLibraryPrivate::describe(const QString &what) const
-{
-    return QDir::toNativeSeparators(filePath) + QLatin1Char(' ') + what;
-}
-
-void QHotLibraryPrivate::setError(const QString &e)
-{
-    Q_Q(QHotLibrary);
-    if (error == e)
-        return;
-    error = e;
-    Q_EMIT q->errorStringChanged();
-}
-
-void QHotLibraryPrivate::reportFailure(const QString &reason)
-{
-    Q_Q(QHotLibrary);
-    qCWarning(lcLoader).noquote() << "reload refused:" << reason;
-    setError(reason);
-    Q_EMIT q->reloadFailed(reason);
-}
-
 // --- follow → settle → snapshot ----------------------------------------------
 
 void QHotLibraryPrivate::startWatching()

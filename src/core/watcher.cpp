@@ -293,11 +293,11 @@ void FileWatcher::rearmKernel()
             watch.names[QFile::encodeName(QFileInfo(path).fileName())].append(path);
             const QFileInfo link(path);
             if (link.isSymLink()) {
-                const QFileInfo target(link.symLinkTarget());
-                if (QFileInfo::exists(target.absolutePath())) {
-                    Inotify::Watch &targetWatch = wanted[target.absolutePath()];
-                    targetWatch.dir = target.absolutePath();
-                    targetWatch.names[QFile::encodeName(target.fileName())].append(path);
+                const QFileInfo linkTarget(link.symLinkTarget());
+                if (QFileInfo::exists(linkTarget.absolutePath())) {
+                    Inotify::Watch &targetWatch = wanted[linkTarget.absolutePath()];
+                    targetWatch.dir = linkTarget.absolutePath();
+                    targetWatch.names[QFile::encodeName(linkTarget.fileName())].append(path);
                 }
             }
         } else {

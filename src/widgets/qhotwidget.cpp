@@ -25,7 +25,7 @@ public:
     void setLibrary(QHotLibrary *library, bool owned);
     void attach();
     void detach();
-    void create();
+    void createChild();
     void destroyChild();
     void deleteExtras();
     void installGuard();
@@ -120,8 +120,8 @@ void QHotWidgetPrivate::setLibrary(QHotLibrary *lib, bool owned)
     if (library) {
         attach();
         if (!library->isLoaded())
-            library->load(); // failure: create() shows why; the library keeps watching
-        create();
+            library->load(); // failure: createChild() shows why; the library keeps watching
+        createChild();
     } else {
         setError(QString());
         showPlaceholder(QString(), false);
@@ -166,7 +166,7 @@ void QHotWidgetPrivate::showPreview()
                     false);
 }
 
-void QHotWidgetPrivate::create()
+void QHotWidgetPrivate::createChild()
 {
     Q_Q(QHotWidget);
     if (child)
@@ -328,7 +328,7 @@ void QHotWidgetPrivate::onReloaded()
 {
     waitingForSwap = false;
     if (!child)
-        create();
+        createChild();
 }
 
 void QHotWidgetPrivate::onReloadFailed(const QString &reason)
@@ -339,7 +339,7 @@ void QHotWidgetPrivate::onReloadFailed(const QString &reason)
         // again. Should another swap still be pending, the guard deletes this
         // child before it, and reloaded() makes the next one.
         waitingForSwap = false;
-        create();
+        createChild();
     } else if (!child) {
         setError(reason);
         showPlaceholder(reason, true);
@@ -350,7 +350,7 @@ void QHotWidgetPrivate::onLoadedChanged()
 {
     if (library->isLoaded()) {
         if (!child)
-            create();
+            createChild();
         return;
     }
     destroyChild();
@@ -454,7 +454,7 @@ void QHotWidget::setFactory(const QString &name)
     d->factoryName = name;
     d->declaredFactory = {};
     d->destroyChild();
-    d->create();
+    d->createChild();
     Q_EMIT factoryChanged();
 }
 
@@ -512,7 +512,7 @@ void QHotWidget::setPreviewOnly(bool previewOnly)
     } else if (!d->libraryFile.isEmpty()) {
         d->setLibrary(new QHotLibrary(d->libraryFile, this), true);
     } else {
-        d->create();
+        d->createChild();
     }
     Q_EMIT previewOnlyChanged();
 }
@@ -521,5 +521,5 @@ void QHotWidget::recreate()
 {
     Q_D(QHotWidget);
     d->destroyChild();
-    d->create();
+    d->createChild();
 }

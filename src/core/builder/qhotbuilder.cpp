@@ -15,6 +15,11 @@ QHotBuilder::QHotBuilder(QObject *parent)
     : QObject(parent)
     , d_ptr(std::make_unique<QHotBuilderPrivate>(this))
 {
+    // The parts, wired: the source watch (sourcewatch.cpp) tells of a save
+    // and of dependencies learned, and knows nothing of what follows.
+    Q_D(QHotBuilder);
+    d->sourcesSaved = [this] { build(); };
+    d->dependenciesLearned = [d] { d->checkOutOfDate(); };
 }
 
 QHotBuilder::QHotBuilder(const QHotBuildInfo &info, QObject *parent)

@@ -17,6 +17,7 @@
 #include <QtCore/QTimer>
 
 #include <atomic>
+#include <functional>
 
 using QHotReload::Internal::DependencyAnswer;
 
@@ -26,7 +27,10 @@ using QHotReload::Internal::DependencyAnswer;
     real save from a touch, learning dependencies), buildrun.cpp (running the
     build, its state and timings, a library out of date at start),
     errorline.cpp (the first error of a build's output), depscan.cpp (reading
-    the build tree's dependency records); qhotbuilder.cpp is the public API.
+    the build tree's dependency records); qhotbuilder.cpp is the public API
+    and wires the parts. Calls run one way: the API into the build run and
+    the source watch, the build run into the source watch; the source watch
+    tells what it found through sourcesSaved and dependenciesLearned.
 */
 class QHotBuilderPrivate
 {
@@ -110,6 +114,12 @@ public:
     bool checkPending = false;
     // The next build answers no save (it was found out of date).
     bool noSave = false;
+
+    // What the source watch tells, set where the parts are wired (the
+    // constructor): contents of watched files changed (a save to build), and
+    // the headers the objects include were learned (a start-up check may run).
+    std::function<void()> sourcesSaved;
+    std::function<void()> dependenciesLearned;
 };
 
 #endif

@@ -165,7 +165,7 @@ void QHotBuilderPrivate::takeDependencies(int generation, const DependencyAnswer
     }
     // At start, a header newer than the library counts as much as a source;
     // once checked with what the build tree knows, the check is done.
-    checkOutOfDate();
+    dependenciesLearned();
     checkPending = false;
 }
 
@@ -260,5 +260,5 @@ void QHotBuilderPrivate::checkSources()
         digests[file] = now;
         Q_EMIT q_ptr->sourceSaved(file);
     }
-    q_ptr->build();
+    sourcesSaved();
 }
