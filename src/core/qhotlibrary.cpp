@@ -8,10 +8,9 @@
 #include "ownership_p.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QScopeGuard>
 #include <QtCore/QThread>
-
-#include <chrono>
 
 using namespace QHotReload::Internal;
 namespace Abi = QHotReload::Abi;
@@ -35,6 +34,7 @@ QHotLibraryPrivate::QHotLibraryPrivate(QHotLibrary *q)
     };
     registerSharedMetaTypes();
     watcher = new FileWatcher(q);
+    background = std::make_unique<Background>(q);
     checkTimer = new QTimer(q);
     checkTimer->setSingleShot(true);
     swapRetryTimer = new QTimer(q);
@@ -64,6 +64,7 @@ void QHotLibraryPrivate::stopLooking()
 {
     checkTimer->stop();
     settle.reset();
+    stopBackground();
 }
 
 void QHotLibraryPrivate::onFileChanged(FileWatcher::Change change)
@@ -88,13 +89,47 @@ void QHotLibraryPrivate::follow(const Settle::Step &step)
 
 // One look at the file. Where the kernel says when writers are done, this
 // runs once per completion and decides at once; elsewhere it polls until the
-// file has been complete and quiet for a while (see Settle).
+// file has been complete and quiet for a while (see Settle). The read runs
+// off this thread (a large library would stall the GUI); looked() goes on.
 void QHotLibraryPrivate::check()
 {
     if (!active || !autoReload)
         return;
+    if (background->isBusy()) {
+        lookAgain = true; // once the read or copy under way is done
+        return;
+    }
     settle.setKernel(watcher->mode() == FileWatcher::Mode::Kernel);
-    const Snapshot snapshot = takeSnapshot(filePath, allowWritableByOthers);
+    auto snapshot = std::make_shared<Snapshot>();
+    background->run([snapshot, path = filePath, allow = allowWritableByOthers] { *snapshot = takeSnapshot(path, allow); },
+                    [this, snapshot] {
+                        looked(*snapshot);
+                        lookAgainIfAsked();
+                    });
+}
+
+// A look asked for while the background was busy, now that it is not.
+void QHotLibraryPrivate::lookAgainIfAsked()
+{
+    if (lookAgain && !background->isBusy()) {
+        lookAgain = false;
+        check();
+    }
+}
+
+void QHotLibraryPrivate::stopBackground()
+{
+    background->cancel();
+    if (preparing && !preparing->copyPath.isEmpty())
+        QFile::remove(preparing->copyPath);
+    preparing.reset();
+}
+
+// What one read of the file saw: final (judged), refused, or to be looked at again.
+void QHotLibraryPrivate::looked(const Snapshot &snapshot)
+{
+    if (!active || !autoReload)
+        return;
     const QByteArray &id = snapshot.identity;
     Settle::Look look;
     look.exists = snapshot.exists;
@@ -127,29 +162,57 @@ void QHotLibraryPrivate::check()
     follow(step);
 }
 
-// Takes \a snapshot, whose bytes are final, or says once why it cannot be taken.
+// Takes \a snapshot, whose bytes are final, or says once why it cannot be
+// taken. Its copy and trial load run off this thread; takePrepared() goes on.
 void QHotLibraryPrivate::judge(const Snapshot &snapshot)
 {
-    QString reason;
-    bool outside = false;
     if (!snapshot.isTakeable()) {
         // Refused for good; an unreadable or unsafe file's identity is its
         // size and time, which a fix of its permissions changes: looked at anew.
-        reason = describe(snapshot.reason());
-    } else {
-        const bool first = !current;
-        bool notCopied = false;
-        if (take(snapshot, &reason, &notCopied, Origin::File, &outside)) {
-            if (first)
-                announceFirstVersion(); // load() had failed: the file came good since
-            return;
-        }
-        if (notCopied) {
-            copyFailed(snapshot.identity, reason, true);
-            return;
-        }
+        refuse(snapshot.identity, describe(snapshot.reason()), false);
+        return;
     }
-    refuse(snapshot.identity, reason, outside);
+    const VersionSource source = versionSource(snapshot, Origin::File);
+    auto copy = std::make_shared<PreparedCopy>();
+    preparing = copy;
+    // The worker touches dir alone: every other use waits for it (stopBackground()).
+    background->run([this, source, copy] { *copy = prepareCopy(dir, source); },
+                    [this, source, copy] {
+                        preparing.reset();
+                        takePrepared(source, *copy);
+                        lookAgainIfAsked();
+                    });
+}
+
+// The copy of judge()'s bytes is written and trial-loaded: opened, checked
+// and staged here, on the library's thread (dlopen runs the static
+// initializers), or refused.
+void QHotLibraryPrivate::takePrepared(VersionSource source, const PreparedCopy &copy)
+{
+    if (!active || !autoReload) {
+        if (!copy.copyPath.isEmpty())
+            QFile::remove(copy.copyPath);
+        return;
+    }
+    if (copy.copyPath.isEmpty()) {
+        if (copy.notCopied)
+            copyFailed(source.identity, describe(copy.error), true);
+        else
+            refuse(source.identity, describe(copy.error), false);
+        return;
+    }
+    source.slots = tables->allSlots(); // a module may have come since
+    const bool first = !current;
+    QString why;
+    bool outside = false;
+    LoadedVersion version = openVersion(copy.copyPath, source, &why, &outside);
+    if (!version) {
+        refuse(source.identity, describe(why), outside);
+        return;
+    }
+    stage(std::move(version), Origin::File);
+    if (first)
+        announceFirstVersion(); // load() had failed: the file came good since
 }
 
 // Bytes refused for what they are (not a library, a changed signature) stay
@@ -180,6 +243,7 @@ void QHotLibraryPrivate::refuse(const QByteArray &identity, const QString &reaso
 // For load() and reload(): the file as it is now, taken or refused at once.
 bool QHotLibraryPrivate::takeNow(QString *reason, Readiness::State *readiness)
 {
+    stopBackground(); // a look under way would read what this reads now
     const Snapshot snapshot = takeSnapshot(filePath, allowWritableByOthers);
     if (readiness)
         *readiness = snapshot.readiness.state;
@@ -224,11 +288,7 @@ void QHotLibraryPrivate::copyFailed(const QByteArray &identity, const QString &r
 
 // --- load → stage ----------------------------------------------------------------
 
-// Loads \a snapshot's bytes as a new version. The first version starts at
-// once; a later one waits as the pending version until nothing holds the
-// swap back (a newer one replaces it meanwhile).
-bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied, Origin origin,
-                              bool *outside)
+VersionSource QHotLibraryPrivate::versionSource(const Snapshot &snapshot, Origin origin)
 {
     VersionSource source;
     source.filePath = filePath;
@@ -240,23 +300,38 @@ bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *n
     // A rollback brings back bytes that ran here before: no trial for them.
     source.trialLoadMs = trialLoad && origin == Origin::File ? trialLoadTimeout : 0;
     source.replacesRunning = bool(current);
+    return source;
+}
+
+// Loads \a snapshot's bytes as a new version, all of it on this thread (for
+// load(), reload() and a rollback, which answer at once).
+bool QHotLibraryPrivate::take(const Snapshot &snapshot, QString *reason, bool *notCopied, Origin origin,
+                              bool *outside)
+{
     QString why;
-    LoadedVersion version = loadVersion(dir, source, &why, notCopied, outside);
+    LoadedVersion version = loadVersion(dir, versionSource(snapshot, origin), &why, notCopied, outside);
     if (!version) {
         *reason = describe(why);
         return false;
     }
+    stage(std::move(version), origin);
+    return true;
+}
+
+// The first version starts at once; a later one waits as the pending version
+// until nothing holds the swap back (a newer one replaces it meanwhile).
+void QHotLibraryPrivate::stage(LoadedVersion version, Origin origin)
+{
     settle.retryDone();
     retryReason.clear();
     version.isRollback = origin == Origin::Rollback;
     if (!current) {
         startWith(std::move(version));
-        return true;
+        return;
     }
     discard(pending); // a newer rebuild landed while the previous one waited for blockers
     pending = std::move(version);
     tryFinishSwap();
-    return true;
 }
 
 // The first version: nothing to swap out, no one to warn.
@@ -308,6 +383,7 @@ QHotLibrary::~QHotLibrary()
     }
     d->sync->cv.notify_all();
     d->watcher->stop();
+    d->stopBackground();
     d->discardAll();
     d->tables.reset(); // tells the modules
     // d->dir goes with d_ptr and takes the directory with it.
@@ -441,71 +517,6 @@ QFunctionPointer QHotLibrary::resolve(const char *symbol) const
 {
     Q_D(const QHotLibrary);
     return d->current ? d->current.library->resolve(symbol) : nullptr;
-}
-
-QHotReloadBlocker QHotLibrary::blockReload()
-{
-    Q_D(QHotLibrary);
-    {
-        std::lock_guard lock(d->sync->mutex);
-        ++d->sync->blockers;
-    }
-    return QHotReloadBlockerPrivate::adopt(d->sync);
-}
-
-QHotReloadBlocker QHotLibrary::waitForAboutToReload(int msecs)
-{
-    Q_D(QHotLibrary);
-    if (d->onOwnerThread()) {
-        qCWarning(lcSwap, "QHotLibrary::waitForAboutToReload: called on the library's own thread, "
-                          "which would wait for itself; returning at once");
-        return {};
-    }
-    // Hold the shared state, not the library: it may be destroyed meanwhile.
-    const std::shared_ptr<SyncState> sync = d->sync;
-    std::unique_lock lock(sync->mutex);
-    if (sync->destroyed)
-        return {};
-    const quint64 generation = sync->aboutGeneration;
-    ++sync->aboutWaiters;
-    const auto arrived = [&] { return sync->aboutGeneration != generation || sync->destroyed; };
-    if (msecs < 0)
-        sync->cv.wait(lock, arrived);
-    else
-        sync->cv.wait_for(lock, std::chrono::milliseconds(msecs), arrived);
-    if (sync->aboutGeneration == generation) {
-        --sync->aboutWaiters; // timed out or destroyed: no block was counted for us
-        return {};
-    }
-    sync->aboutSeenAt[std::this_thread::get_id()] = sync->reloadGeneration;
-    lock.unlock();
-    // Adopt the block counted for us when aboutToReload() was emitted.
-    return QHotReloadBlockerPrivate::adopt(sync);
-}
-
-bool QHotLibrary::waitForReload(int msecs)
-{
-    Q_D(QHotLibrary);
-    if (d->onOwnerThread()) {
-        qCWarning(lcSwap, "QHotLibrary::waitForReload: called on the library's own thread, "
-                          "which would wait for itself; returning at once");
-        return false;
-    }
-    const std::shared_ptr<SyncState> sync = d->sync;
-    std::unique_lock lock(sync->mutex);
-    quint64 generation = sync->reloadGeneration;
-    // After waitForAboutToReload() on this thread, the reload to wait for is
-    // the one that followed it, even if it is done already.
-    if (const auto seen = sync->aboutSeenAt.find(std::this_thread::get_id()); seen != sync->aboutSeenAt.end()) {
-        generation = seen->second;
-        sync->aboutSeenAt.erase(seen);
-    }
-    const auto arrived = [&] { return sync->reloadGeneration != generation || sync->destroyed; };
-    if (msecs < 0)
-        sync->cv.wait(lock, arrived);
-    else
-        sync->cv.wait_for(lock, std::chrono::milliseconds(msecs), arrived);
-    return sync->reloadGeneration != generation;
 }
 
 QVariant QHotLibrary::call(const QString &name, const QVariantList &arguments)

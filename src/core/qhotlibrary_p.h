@@ -4,6 +4,7 @@
 
 #include <QHotReload/qhotlibrary.h>
 
+#include "background_p.h"
 #include "binding_p.h"
 #include "probe_p.h"
 #include "redirect_p.h"
@@ -25,12 +26,18 @@
       follow    watcher.cpp    FileWatcher: the file and its directory, re-watched
       settle    settle.cpp     Settle: when to look again, when a look is final
       snapshot  snapshot.cpp   takeSnapshot(): one read, readiness, identity
-      load      version.cpp    loadVersion(): copy, open, check, bind
+      load      version.cpp    prepareCopy(): copy, trial load; openVersion():
+                               open, check, bind
       swap      swap.cpp       blockers, state, bind, retire (sync.cpp: what
-                               other threads see); crash → roll back
+                               other threads see)
 
     QHotLibraryPrivate (qhotlibrary.cpp) strings them together: onFileChanged()
-    → check() → judge() → take() → tryFinishSwap().
+    → check() → looked() → judge() → takePrepared() → stage() →
+    tryFinishSwap(); the snapshot and prepareCopy() run on a thread of their
+    own (background.cpp), the rest on the library's thread. load(), reload()
+    and a rollback take the file at once, on the library's thread (take()).
+    What any stage tells goes through report.cpp; the crash guard's way back
+    is rollback.cpp.
 */
 class QHotLibraryPrivate
 {
@@ -46,13 +53,19 @@ public:
     void stopLooking();
     void onFileChanged(QHotReload::Internal::FileWatcher::Change change);
     void check();
+    void looked(const QHotReload::Internal::Snapshot &snapshot);
+    void lookAgainIfAsked();
+    void stopBackground();
     void follow(const QHotReload::Internal::Settle::Step &step);
     void judge(const QHotReload::Internal::Snapshot &snapshot);
+    void takePrepared(QHotReload::Internal::VersionSource source, const QHotReload::Internal::PreparedCopy &copy);
     bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
     void copyFailed(const QByteArray &identity, const QString &reason, bool report);
 
     // load → stage (qhotlibrary.cpp)
     enum class Origin { File, Rollback };
+    QHotReload::Internal::VersionSource versionSource(const QHotReload::Internal::Snapshot &snapshot, Origin origin);
+    void stage(QHotReload::Internal::LoadedVersion version, Origin origin);
     bool take(const QHotReload::Internal::Snapshot &snapshot, QString *reason, bool *notCopied = nullptr,
               Origin origin = Origin::File, bool *outside = nullptr);
     void refuse(const QByteArray &identity, const QString &reason, bool outside);
@@ -71,10 +84,11 @@ public:
     void tellLeftovers();
     void discardAll();
 
-    // crash → roll back (swap.cpp)
+    // crash → roll back (rollback.cpp)
     bool callGuarded(void (*thunk)(void *), void *context, const QString &function);
     void handleCrash(const QString &function, int signal);
 
+    // what the user is told (report.cpp)
     void setError(const QString &error);
     void reportFailure(const QString &reason);
     QString describe(const QString &what) const;
@@ -94,6 +108,11 @@ public:
     std::unique_ptr<QHotReload::Internal::FunctionTables> tables;
 
     std::unique_ptr<QHotReload::Internal::PrivateDir> dir;
+    // Reads a new build and writes and trial-loads its copy off this thread
+    // (after dir: it is stopped before dir goes, and touches dir meanwhile).
+    std::unique_ptr<QHotReload::Internal::Background> background;
+    bool lookAgain = false;           // a look was due while the background was busy
+    std::shared_ptr<QHotReload::Internal::PreparedCopy> preparing; // its copy, removed if it is cancelled
     QHotReload::Internal::FileWatcher *watcher = nullptr;
     QHotReload::Internal::Settle settle;
     QTimer *checkTimer = nullptr;

@@ -58,8 +58,9 @@ void QHotLibraryPrivate::handleCrash(const QString &function, int signal)
     snapshot.identity = lastGood.identity;
     snapshot.readiness = {Readiness::Ready, QString()};
     lastGood = {};
+    stopBackground(); // a new build being read or copied: the rollback comes first
     if (pending) {
-        discard(pending); // whatever waited behind blockers: the rollback comes first
+        discard(pending); // whatever waited behind blockers: the rollback comes first too
         aboutToReloadEmitted = false;
     }
     rollbackPending = true;

@@ -27,14 +27,13 @@
 
 namespace QHotReload::Internal {
 
-LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource &source, QString *error,
-                          bool *notCopied, bool *outside)
+PreparedCopy prepareCopy(std::unique_ptr<PrivateDir> &dir, const VersionSource &source)
 {
+    PreparedCopy prepared;
     const auto cannotCopy = [&](const QString &why) {
-        *error = QStringLiteral("cannot be copied: ") + why;
-        if (notCopied)
-            *notCopied = true;
-        return LoadedVersion();
+        prepared.error = QStringLiteral("cannot be copied: ") + why;
+        prepared.notCopied = true;
+        return prepared;
     };
     if (dir && !dir->isIntact()) {
         // A temporary-file cleaner took it (or its lock file) away. The
@@ -61,13 +60,19 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
         // must do it there, not in the application's thread.
         const QString refusal = trialLoad(copyPath, source.trialLoadMs);
         if (!refusal.isEmpty()) {
-            *error = QStringLiteral("refused: %1 in a trial load; %2")
-                             .arg(refusal, source.replacesRunning ? QStringLiteral("the running version is kept")
-                                                                  : QStringLiteral("it was not loaded"));
+            prepared.error = QStringLiteral("refused: %1 in a trial load; %2")
+                                     .arg(refusal, source.replacesRunning ? QStringLiteral("the running version is kept")
+                                                                          : QStringLiteral("it was not loaded"));
             QFile::remove(copyPath);
-            return {};
+            return prepared;
         }
     }
+    prepared.copyPath = copyPath;
+    return prepared;
+}
+
+LoadedVersion openVersion(const QString &copyPath, const VersionSource &source, QString *error, bool *outside)
+{
     auto library = std::make_unique<QLibrary>(copyPath);
     // Resolve everything now: a missing dependency fails here, not at a call.
     library->setLoadHints(QLibrary::ResolveAllSymbolsHint);
@@ -116,6 +121,19 @@ LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource 
         *manifest->versionRoot = version.root.get();
     }
     return version;
+}
+
+LoadedVersion loadVersion(std::unique_ptr<PrivateDir> &dir, const VersionSource &source, QString *error,
+                          bool *notCopied, bool *outside)
+{
+    const PreparedCopy prepared = prepareCopy(dir, source);
+    if (prepared.copyPath.isEmpty()) {
+        *error = prepared.error;
+        if (notCopied)
+            *notCopied = prepared.notCopied;
+        return {};
+    }
+    return openVersion(prepared.copyPath, source, error, outside);
 }
 
 // Objects are followed from before the first version is loaded, so that

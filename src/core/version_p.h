@@ -52,6 +52,33 @@ struct VersionSource
     bool replacesRunning = false; //!< a version is running (for the words of a refusal)
 };
 
+//! A copy written and trial-loaded, not yet opened (see prepareCopy()).
+struct PreparedCopy
+{
+    QString copyPath;          //!< empty when it failed
+    QString error;             //!< why it failed (a sentence fragment without the file's name)
+    bool notCopied = false;    //!< there was nowhere to copy the bytes: tried again later, not refused
+};
+
+/*!
+    The part of loadVersion() that may run off the library's thread: copies
+    \a source's bytes into the private directory \a dir (made anew when a
+    cleaner removed it) and trial-loads the copy out of process. Touches
+    nothing but \a dir and the files it writes; the caller keeps any other
+    use of \a dir out meanwhile.
+*/
+PreparedCopy prepareCopy(std::unique_ptr<PrivateDir> &dir, const VersionSource &source);
+
+/*!
+    The part of loadVersion() on the library's thread: opens the copy at
+    \a copyPath resolving every symbol, checks the required symbols and the
+    manifest, and binds every function of \a source's slots. On failure the
+    copy is removed, \a error says why and \a outside whether the cause is
+    outside the bytes (see loadFailedOutsideTheBytes()).
+*/
+LoadedVersion openVersion(const QString &copyPath, const VersionSource &source, QString *error,
+                          bool *outside = nullptr);
+
 /*!
     The fourth stage of the reload path: from checked bytes to a version that
     can be swapped in. Copies \a bytes into the private directory (made anew
@@ -59,7 +86,8 @@ struct VersionSource
     version whose static initializer throws, aborts, crashes or hangs there
     is refused), opens the copy resolving every symbol, checks
     the required symbols and the manifest, and binds every function of
-    \a slots. Nothing of the running version is touched.
+    \a slots: prepareCopy() and openVersion() in one. Nothing of the running
+    version is touched.
 
     On failure returns an empty version with \a error set (a sentence fragment
     without the file's name). \a notCopied is set when the bytes themselves

@@ -15,6 +15,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -54,7 +55,11 @@ private Q_SLOTS:
     void badVersionIsRefused();
     void badFirstVersionIsRefused();
     void hostSymbolsFallBackToLoadingInProcess();
+    void trialRunsOffTheLibrarysThread();
     void properties();
+
+private:
+    QTemporaryDir m_markers;
 };
 
 void tst_TrialLoad::initTestCase()
@@ -64,6 +69,9 @@ void tst_TrialLoad::initTestCase()
 #endif
     // The fallback is said at debug level; the test listens for it.
     QLoggingCategory::setFilterRules(QStringLiteral("qhotreload.probe.debug=true"));
+    // Before the first trial starts the probe server: its trials inherit it.
+    QVERIFY(m_markers.isValid());
+    qputenv("QHOT_TEST_PROBE_HANGING", QFile::encodeName(m_markers.filePath(QStringLiteral("hanging"))));
 }
 
 void tst_TrialLoad::badVersionIsRefused_data()
@@ -191,6 +199,37 @@ void tst_TrialLoad::hostSymbolsFallBackToLoadingInProcess()
     QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, Timeout);
     QCOMPARE(failed.count(), 0);
     QCOMPARE(answerOf(lib), 42);
+}
+
+// A new build is read, copied and trial-loaded off the library's thread: while
+// a trial runs (here one that hangs until its limit), the application's event
+// loop goes on, and the build is judged once the trial ends.
+void tst_TrialLoad::trialRunsOffTheLibrarysThread()
+{
+    const QString hanging = m_markers.filePath(QStringLiteral("hanging"));
+    QFile::remove(hanging);
+    WatchedLibrary watched(fixture(QHOT_TEST_FIXTURE_ANSWER_V1), QStringLiteral("liblogic.so"));
+    QVERIFY(watched.isValid());
+    QHotLibrary lib(watched.path());
+    lib.setTrialLoadTimeout(GenerousLimitMs);
+    QVERIFY2(lib.load(), qPrintable(lib.errorString()));
+
+    QSignalSpy failed(&lib, &QHotLibrary::reloadFailed);
+    const int limitMs = 4000;
+    lib.setTrialLoadTimeout(limitMs);
+    QVERIFY(watched.replaceLikeLd(fixture(QHOT_TEST_PROBE_HANGS)));
+    // This loop runs while the probe's initializer hangs: the trial has begun
+    // and is not over. Were the trial on this thread, the loop would run only
+    // after it, with the build refused already.
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(hanging), Timeout);
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(lib.version(), 1);
+    QCOMPARE(answerOf(lib), 1); // the running version answers meanwhile
+
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, Timeout + limitMs);
+    QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("did not return within 4000 ms")),
+             qPrintable(failed.at(0).at(0).toString()));
+    QCOMPARE(lib.version(), 1);
 }
 
 void tst_TrialLoad::properties()

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#ifndef QHOTRELOAD_BACKGROUND_P_H
+#define QHOTRELOAD_BACKGROUND_P_H
+
+#include <QtCore/QObject>
+
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QThread;
+QT_END_NAMESPACE
+
+namespace QHotReload::Internal {
+
+/*!
+    Runs one piece of work at a time on a thread of its own and hands back
+    to the thread that owns it: what the reload path does off the library's
+    thread (reading a new build, copying it, its trial load), so that a large
+    library does not stall the GUI. Not thread-safe: used from its owner's
+    thread only.
+*/
+class Background
+{
+public:
+    //! Hands back on \a context's thread; \a context outlives this object.
+    explicit Background(QObject *context);
+    ~Background(); //!< as cancel()
+    Q_DISABLE_COPY_MOVE(Background)
+
+    //! Whether work runs, or ran and its \c done has not been called yet.
+    bool isBusy() const { return m_thread != nullptr; }
+    /*!
+        Runs \a work on a new thread, then \a done on the context's thread
+        from its event loop (not from within this call). Only one at a time:
+        the caller waits until isBusy() is false.
+    */
+    void run(std::function<void()> work, std::function<void()> done);
+    //! Waits for the running work, if any; its \c done is not called.
+    void cancel();
+
+private:
+    void finished(int generation);
+
+    // Receives the hand-back (posted calls to it go with it, should it be
+    // deleted first; a cancelled one is told by its generation).
+    QObject *m_context;
+    QThread *m_thread = nullptr;
+    std::function<void()> m_done;
+    int m_generation = 0;
+};
+
+} // namespace QHotReload::Internal
+
+#endif
