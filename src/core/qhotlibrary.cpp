@@ -126,10 +126,9 @@ void QHotLibraryPrivate::stopBackground()
 }
 
 // What one read of the file saw: final (judged), refused, or to be looked at again.
+// (unload() and autoReload off cancel a look under way: stopLooking()).
 void QHotLibraryPrivate::looked(const Snapshot &snapshot)
 {
-    if (!active || !autoReload)
-        return;
     const QByteArray &id = snapshot.identity;
     Settle::Look look;
     look.exists = snapshot.exists;
@@ -189,11 +188,6 @@ void QHotLibraryPrivate::judge(const Snapshot &snapshot)
 // initializers), or refused.
 void QHotLibraryPrivate::takePrepared(VersionSource source, const PreparedCopy &copy)
 {
-    if (!active || !autoReload) {
-        if (!copy.copyPath.isEmpty())
-            QFile::remove(copy.copyPath);
-        return;
-    }
     if (copy.copyPath.isEmpty()) {
         if (copy.notCopied)
             copyFailed(source.identity, describe(copy.error), true);
