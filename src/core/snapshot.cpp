@@ -48,6 +48,11 @@ Snapshot takeSnapshot(const QString &filePath, bool allowWritableByOthers)
         }
     }
     if (!file.open(QIODevice::ReadOnly)) {
+        // Removed since it was seen (a linker deleting it to write it anew,
+        // the moment between): not there, rather than unreadable; the
+        // watcher says when it is back.
+        if (!QFileInfo::exists(filePath))
+            return Snapshot();
         s.refusal = QStringLiteral("cannot be read: %1").arg(file.errorString());
         s.identity = "unreadable:" + QByteArray::number(info.size()) + ':'
                 + QByteArray::number(info.lastModified().toMSecsSinceEpoch());
