@@ -118,9 +118,8 @@ public:
         QFunctionPointer *target;
         std::atomic<Qt::HANDLE> *owner; // the thread whose calls go straight through, or null
         int *depth;                     // calls of this function on that thread's stack
+        Slot *next;                     // the function of this module declared before this one
     };
-    //! \internal
-    void addSlot(Slot *slot);
 
 private:
     template <typename Signature> friend class QHotFunction;
@@ -144,6 +143,10 @@ private:
     bool runOnOwner(void (*thunk)(void *), void *context, const char *functionName);
     [[noreturn]] static void throwCrashed(const char *functionName);
 
+    // The declared functions, the last declared first: each QHotFunction puts
+    // its slot here during static initialization (no call, no allocation);
+    // the module hands the list to its library when it first meets it.
+    Slot *m_lastSlot = nullptr;
     std::unique_ptr<QHotModulePrivate> d;
 };
 
@@ -160,9 +163,10 @@ public:
     QHotFunction(QHotModule &module, const char *name) noexcept
         : m_module(&module)
         , m_slot{QHotReload::detail::plainName(name), Traits::signature, Traits::signatureHash, Traits::types,
-                 Traits::typeCount, &m_function,        &m_owner,              &m_depth}
+                 Traits::typeCount, &m_function,        &m_owner,              &m_depth,
+                 module.m_lastSlot}
     {
-        module.addSlot(&m_slot);
+        module.m_lastSlot = &m_slot;
     }
     Q_DISABLE_COPY_MOVE(QHotFunction)
 

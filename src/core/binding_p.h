@@ -19,7 +19,7 @@ namespace QHotReload::Internal {
 //! One module's function table, as the library binds it. Owned by the module.
 struct ModuleTable
 {
-    QList<QHotModule::Slot *> slots; //!< filled during static initialization, read-only after
+    QList<QHotModule::Slot *> slots; //!< in declaration order; filled when the module meets its library
     bool bound = false;              //!< the running version has every function (library's thread)
     /*!
         The module's error (QHotModule::errorString()), the one place it is

@@ -157,11 +157,6 @@ void QHotModule::setOwner(Qt::HANDLE owner)
     FunctionTables::setOwner(d->table, owner);
 }
 
-void QHotModule::addSlot(Slot *slot)
-{
-    d->table.slots.append(slot);
-}
-
 QHotLibrary *QHotModule::library()
 {
     {
@@ -187,6 +182,11 @@ QHotLibrary *QHotModule::library()
             library = new QHotLibrary(path, app);
             libraries.insert(path, library);
         }
+        // Every function is declared by now (static initialization is
+        // over): the table lists them in the order they were declared.
+        d->table.slots.clear();
+        for (Slot *slot = m_lastSlot; slot; slot = slot->next)
+            d->table.slots.prepend(slot);
         FunctionTables::of(library)->join(&d->table);
         d->library = library;
     };
