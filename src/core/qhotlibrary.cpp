@@ -103,7 +103,7 @@ void QHotLibraryPrivate::check()
     auto snapshot = std::make_shared<Snapshot>();
     background->run([snapshot, path = filePath, allow = allowWritableByOthers] { *snapshot = takeSnapshot(path, allow); },
                     [this, snapshot] {
-                        looked(*snapshot);
+                        looked(std::move(*snapshot));
                         lookAgainIfAsked();
                     });
 }
@@ -127,7 +127,7 @@ void QHotLibraryPrivate::stopBackground()
 
 // What one read of the file saw: final (judged), refused, or to be looked at again.
 // (unload() and autoReload off cancel a look under way: stopLooking()).
-void QHotLibraryPrivate::looked(const Snapshot &snapshot)
+void QHotLibraryPrivate::looked(Snapshot snapshot)
 {
     const QByteArray &id = snapshot.identity;
     Settle::Look look;
@@ -143,7 +143,7 @@ void QHotLibraryPrivate::looked(const Snapshot &snapshot)
     const Settle::Step step = settle.looked(look);
     switch (step.kind) {
     case Settle::Step::Take:
-        judge(snapshot);
+        judge(std::move(snapshot));
         return;
     case Settle::Step::Refuse:
         refuse(id, step.reason, false);
@@ -163,7 +163,7 @@ void QHotLibraryPrivate::looked(const Snapshot &snapshot)
 
 // Takes \a snapshot, whose bytes are final, or says once why it cannot be
 // taken. Its copy and trial load run off this thread; takePrepared() goes on.
-void QHotLibraryPrivate::judge(const Snapshot &snapshot)
+void QHotLibraryPrivate::judge(Snapshot snapshot)
 {
     if (!snapshot.isTakeable()) {
         // Refused for good; an unreadable or unsafe file's identity is its
@@ -171,16 +171,26 @@ void QHotLibraryPrivate::judge(const Snapshot &snapshot)
         refuse(snapshot.identity, describe(snapshot.reason()), false);
         return;
     }
-    const VersionSource source = versionSource(snapshot, Origin::File);
+    VersionSource source = versionSource(snapshot, Origin::File);
+    snapshot = {};
+    // The worker holds the only reference to the bytes and lets go of them
+    // there: freeing a large build's buffer costs milliseconds. The hand-back
+    // needs all but the bytes (the copy is on disk by then).
+    VersionSource told = source;
+    told.bytes = {};
     auto copy = std::make_shared<PreparedCopy>();
     preparing = copy;
     // The worker touches dir alone: every other use waits for it (stopBackground()).
-    background->run([this, source, copy] { *copy = prepareCopy(dir, source); },
-                    [this, source, copy] {
-                        preparing.reset();
-                        takePrepared(source, *copy);
-                        lookAgainIfAsked();
-                    });
+    background->run(
+            [this, source = std::move(source), copy]() mutable {
+                *copy = prepareCopy(dir, source);
+                source.bytes = {};
+            },
+            [this, told = std::move(told), copy] {
+                preparing.reset();
+                takePrepared(told, *copy);
+                lookAgainIfAsked();
+            });
 }
 
 // The copy of judge()'s bytes is written and trial-loaded: opened, checked

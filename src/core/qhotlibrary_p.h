@@ -53,11 +53,11 @@ public:
     void stopLooking();
     void onFileChanged(QHotReload::Internal::FileWatcher::Change change);
     void check();
-    void looked(const QHotReload::Internal::Snapshot &snapshot);
+    void looked(QHotReload::Internal::Snapshot snapshot);
     void lookAgainIfAsked();
     void stopBackground();
     void follow(const QHotReload::Internal::Settle::Step &step);
-    void judge(const QHotReload::Internal::Snapshot &snapshot);
+    void judge(QHotReload::Internal::Snapshot snapshot);
     void takePrepared(QHotReload::Internal::VersionSource source, const QHotReload::Internal::PreparedCopy &copy);
     bool takeNow(QString *reason, QHotReload::Internal::Readiness::State *readiness = nullptr);
     void copyFailed(const QByteArray &identity, const QString &reason, bool report);
