@@ -3,6 +3,11 @@
 
 #include <QtCore/QThread>
 
+#if defined(Q_OS_UNIX)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace QHotReload::Internal {
 
 Background::Background(QObject *context) : m_context(context) { }
@@ -49,6 +54,24 @@ void Background::cancel()
     m_thread = nullptr;
     m_done = nullptr;
     ++m_generation; // a hand-back already posted is dropped
+}
+
+void letGo(QByteArray &bytes)
+{
+#if defined(Q_OS_UNIX) && defined(MADV_DONTNEED)
+    // Only a buffer of our own, and only its whole pages: the memory stays
+    // mapped (and the allocator's bookkeeping at its ends untouched) until
+    // the buffer is freed below, with nothing left to give back.
+    if (bytes.isDetached() && bytes.size() >= (qsizetype(1) << 20)) {
+        const quintptr page = quintptr(::sysconf(_SC_PAGESIZE));
+        const quintptr start = quintptr(bytes.constData());
+        const quintptr end = (start + quintptr(bytes.size())) & ~(page - 1);
+        constexpr quintptr Step = quintptr(1) << 20;
+        for (quintptr from = (start + page - 1) & ~(page - 1); from < end; from += Step)
+            ::madvise(reinterpret_cast<void *>(from), size_t(qMin(Step, end - from)), MADV_DONTNEED);
+    }
+#endif
+    bytes = QByteArray();
 }
 
 } // namespace QHotReload::Internal

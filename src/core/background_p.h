@@ -2,6 +2,7 @@
 #ifndef QHOTRELOAD_BACKGROUND_P_H
 #define QHOTRELOAD_BACKGROUND_P_H
 
+#include <QtCore/QByteArray>
 #include <QtCore/QObject>
 
 #include <functional>
@@ -48,6 +49,16 @@ private:
     std::function<void()> m_done;
     int m_generation = 0;
 };
+
+/*!
+    Lets go of \a bytes, when this holds their only reference, without
+    holding up the process's other threads: the memory of a large buffer is
+    given back a megabyte at a time before the buffer is freed. Freed at once,
+    a 50 MB buffer stalled the GUI thread for 10-15 ms while this thread did
+    it (the kernel unmaps it in one piece, and the GUI thread's next page
+    fault waits). Call it off the GUI thread; \a bytes is empty afterwards.
+*/
+void letGo(QByteArray &bytes);
 
 } // namespace QHotReload::Internal
 

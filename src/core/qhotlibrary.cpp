@@ -174,8 +174,8 @@ void QHotLibraryPrivate::judge(Snapshot snapshot)
     VersionSource source = versionSource(snapshot, Origin::File);
     snapshot = {};
     // The worker holds the only reference to the bytes and lets go of them
-    // there: freeing a large build's buffer costs milliseconds. The hand-back
-    // needs all but the bytes (the copy is on disk by then).
+    // there (letGo: freeing a large build's buffer at once stalls the GUI).
+    // The hand-back needs all but the bytes (the copy is on disk by then).
     VersionSource told = source;
     told.bytes = {};
     auto copy = std::make_shared<PreparedCopy>();
@@ -184,7 +184,7 @@ void QHotLibraryPrivate::judge(Snapshot snapshot)
     background->run(
             [this, source = std::move(source), copy]() mutable {
                 *copy = prepareCopy(dir, source);
-                source.bytes = {};
+                letGo(source.bytes);
             },
             [this, told = std::move(told), copy] {
                 preparing.reset();

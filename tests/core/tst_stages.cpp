@@ -4,6 +4,7 @@
 // and the readiness judgement on bytes in memory, cut and spoiled the way a
 // writer half-way through leaves them; what in a library's symbols keeps it
 // mapped (pins). No file is watched, no timer runs.
+#include "background_p.h"
 #include "pins_p.h"
 #include "readiness_p.h"
 #include "settle_p.h"
@@ -109,6 +110,10 @@ private Q_SLOTS:
     // What keeps a library mapped, from its dynamic symbols (src/core/pins.cpp).
     void pinsAreReadFromTheSymbols();
     void pinsOfCutBytesAreNone();
+
+    // letGo (background.cpp)
+    void letGoEmptiesItsOwnBuffer();
+    void letGoLeavesASharedBufferIntact();
 };
 
 void tst_Stages::kernelWaitsForTheClose()
@@ -519,6 +524,31 @@ void tst_Stages::pinsOfCutBytesAreNone()
         const Pins pins = pinsOf(head);
         Q_UNUSED(pins);
     }
+}
+
+void tst_Stages::letGoEmptiesItsOwnBuffer()
+{
+    for (const qsizetype size : {qsizetype(0), qsizetype(100), qsizetype(3 << 20) + 123}) {
+        QByteArray bytes(size, 'x');
+        letGo(bytes);
+        QVERIFY(bytes.isEmpty());
+        // The allocator is sound afterwards: a buffer of the same size comes and goes.
+        QByteArray again(size, 'y');
+        QCOMPARE(again.count('y'), size);
+    }
+}
+
+void tst_Stages::letGoLeavesASharedBufferIntact()
+{
+    // The pages of a buffer someone else still reads must not be given back
+    // (they would read zeros): only the last reference gives them back.
+    const qsizetype size = (qsizetype(4) << 20) + 77;
+    QByteArray mine(size, 'z');
+    const QByteArray theirs = mine;
+    letGo(mine);
+    QVERIFY(mine.isEmpty());
+    QCOMPARE(theirs.size(), size);
+    QCOMPARE(theirs.count('z'), size);
 }
 
 QTEST_GUILESS_MAIN(tst_Stages)
