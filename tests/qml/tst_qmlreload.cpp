@@ -380,6 +380,13 @@ void tst_QmlReload::deletedThenWritten()
     QTRY_COMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
     QCOMPARE(item(QStringLiteral("b1"))->property("count").toInt(), 3);
     QVERIFY(m_reloader->watchedFiles().contains(path(QStringLiteral("Badge.qml"))));
+
+    // And again: the file written anew is followed as the first one was.
+    QVERIFY(QFile::remove(path(QStringLiteral("Badge.qml"))));
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(text.replace(QStringLiteral("lime"), QStringLiteral("cyan")).toUtf8()) > 0);
+    file.close();
+    QTRY_COMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("cyan")));
+    QCOMPARE(item(QStringLiteral("b1"))->property("count").toInt(), 3);
 }
 
 void tst_QmlReload::lostValueReported()
