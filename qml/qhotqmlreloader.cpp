@@ -5,12 +5,12 @@
 #include "qmllogging_p.h"
 #include "qmlsources_p.h"
 #include "qmltree_p.h"
+#include "watcher_p.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
-#include <QtCore/QFileSystemWatcher>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
 #include <QtCore/QTimer>
@@ -20,7 +20,10 @@
 #include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickWindow>
 
+#include <utility>
+
 using namespace QHotReload::Detail;
+using QHotReload::Internal::FileWatcher;
 
 class QHotQmlReloaderPrivate
 {
@@ -37,10 +40,11 @@ public:
     QString localPath(const QUrl &url) const;
     QString text(const QUrl &url, bool fromSource) const;
     void followUrl(const QUrl &url);
-    void watchFile(const QString &path);
-    void directoryChanged(const QString &dir);
+    void followPath(const QString &path, const QUrl &url);
     void followScene();
-    void onSourceSaved(const QString &path);
+    void rewatch();
+    void onFileChanged(const QString &path, FileWatcher::Change change);
+    void reloadSaved();
     bool reload(const QUrl &url);
     QString firstError(const QList<QQmlError> &errors) const;
     QObject *instantiate(QQmlComponent &component, QObject *old, const QUrl &url, QList<QQmlError> *errors);
@@ -56,13 +60,21 @@ public:
     QmlSources sources;
     QmlServe serve;
     QList<QPointer<QObject>> roots;
-    QFileSystemWatcher watcher;
+    // The shared follow stage (src/core/watcher.cpp): the local files, one
+    // kernel watch per directory on Linux, Qt's watcher elsewhere.
+    FileWatcher watcher;
+    // Files to read at the next turn of the event loop, in order; those a
+    // writer closed (the kernel tells) are read even if their bytes are the same.
+    QStringList saved;
+    QSet<QString> closed;
+    QTimer look;
+    // Each followed file's bytes when last read for a save.
+    QHash<QString, QByteArray> bytes;
     // Per file URL as the scene loaded it: its text when its objects were made.
     QHash<QUrl, QString> texts;
     // Local path → the URLs loaded from it; a .js file → the QML files importing it.
     QHash<QString, QList<QUrl>> urlsOfPath;
     QHash<QUrl, QList<QUrl>> importers;
-    QSet<QString> pending;
     QSet<QString> reported;
     QmlBaselines baselines;
     // The objects a reload made: made from a component of their own, as a scene root is.
@@ -95,11 +107,8 @@ void QHotQmlReloaderPrivate::followUrl(const QUrl &url)
         return;
     texts.insert(url, text(url, false));
     const QString path = localPath(url);
-    if (!path.isEmpty()) {
-        urlsOfPath[path].append(url);
-        if (enabled)
-            watchFile(path);
-    }
+    if (!path.isEmpty())
+        followPath(path, url);
     if (!url.fileName().endsWith(QLatin1String(".qml")))
         return;
     for (const QUrl &script : QmlTree::scriptImports(texts.value(url), url)) {
@@ -109,23 +118,13 @@ void QHotQmlReloaderPrivate::followUrl(const QUrl &url)
     }
 }
 
-void QHotQmlReloaderPrivate::watchFile(const QString &path)
+void QHotQmlReloaderPrivate::followPath(const QString &path, const QUrl &url)
 {
-    // The directory too: an editor that deletes the file and writes a new one
-    // ends the file's watch; the directory says when it is back.
-    watcher.addPath(path);
-    const QString dir = QFileInfo(path).absolutePath();
-    if (!watcher.directories().contains(dir))
-        watcher.addPath(dir);
-}
-
-void QHotQmlReloaderPrivate::directoryChanged(const QString &dir)
-{
-    const QStringList watched = watcher.files();
-    for (auto it = urlsOfPath.cbegin(); it != urlsOfPath.cend(); ++it) {
-        if (QFileInfo(it.key()).absolutePath() == dir && !watched.contains(it.key()) && QFileInfo::exists(it.key()))
-            onSourceSaved(it.key());
+    if (!urlsOfPath.contains(path)) {
+        QFile file(path);
+        bytes.insert(path, file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray());
     }
+    urlsOfPath[path].append(url);
 }
 
 void QHotQmlReloaderPrivate::followScene()
@@ -137,24 +136,67 @@ void QHotQmlReloaderPrivate::followScene()
     }
     for (const QUrl &url : QmlTree::filesUnder(live))
         followUrl(url);
+    rewatch();
 }
 
-void QHotQmlReloaderPrivate::onSourceSaved(const QString &path)
+// Gives the watcher the files followed now; it keeps the watches of those it
+// had, so a save made meanwhile is still heard.
+void QHotQmlReloaderPrivate::rewatch()
 {
-    // An editor that saves by renaming a new file in replaces the watched one.
-    if (QFileInfo::exists(path) && !watcher.files().contains(path))
-        watcher.addPath(path);
-    if (!enabled || pending.contains(path))
+    if (!enabled)
         return;
+    QStringList paths = urlsOfPath.keys();
+    paths.sort();
+    if (paths != watcher.filePaths())
+        watcher.watch(paths);
+}
+
+// A word on one followed file. A file renamed over, or deleted and written
+// anew (as editors save), is still the followed path: the watcher says so of
+// it. A change beside it (Beside) is not listened to.
+void QHotQmlReloaderPrivate::onFileChanged(const QString &path, FileWatcher::Change change)
+{
+    if (!enabled)
+        return;
+    // Its writer still has it open (only the kernel tells): its close says when
+    // the text is whole. A read planned before the writer came back is dropped.
+    if (change == FileWatcher::Change::Written) {
+        saved.removeAll(path);
+        closed.remove(path);
+        return;
+    }
+    if (change == FileWatcher::Change::Completed)
+        closed.insert(path);
     // Saves in one turn of the event loop are one reload, of the newest text.
-    pending.insert(path);
-    QTimer::singleShot(0, q, [this, path] {
-        pending.remove(path);
-        if (!QFileInfo::exists(path))
-            return;
+    if (!saved.contains(path))
+        saved.append(path);
+    if (!look.isActive())
+        look.start();
+}
+
+void QHotQmlReloaderPrivate::reloadSaved()
+{
+    const QStringList paths = std::exchange(saved, {});
+    const QSet<QString> closedNow = std::exchange(closed, {});
+    const bool kernel = watcher.mode() == FileWatcher::Mode::Kernel;
+    for (const QString &path : paths) {
+        QFile file(path);
+        // Gone (an editor between deleting and writing): its return is a word of its own.
+        if (!file.open(QIODevice::ReadOnly))
+            continue;
+        // Still open for writing, though no write was heard (events lost, a
+        // writer from before the watch): the kernel reports its close.
+        if (kernel && QHotReload::Internal::openWriter(file) == QHotReload::Internal::OpenWriter::Open)
+            continue;
+        // A touch that left the bytes as they were (its directory changed, or
+        // its attributes) is no save; a writer's close is one, even of the same text.
+        const QByteArray now = file.readAll();
+        if (!closedNow.contains(path) && now == bytes.value(path))
+            continue;
+        bytes.insert(path, now);
         for (const QUrl &url : urlsOfPath.value(path))
             reload(url);
-    });
+    }
 }
 
 QString QHotQmlReloaderPrivate::firstError(const QList<QQmlError> &errors) const
@@ -378,10 +420,11 @@ bool QHotQmlReloaderPrivate::reload(const QUrl &url)
 QHotQmlReloader::QHotQmlReloader(QQmlEngine *engine)
     : QObject(engine), d_ptr(std::make_unique<QHotQmlReloaderPrivate>(this, engine))
 {
-    connect(&d_ptr->watcher, &QFileSystemWatcher::fileChanged, this,
-            [this](const QString &path) { d_ptr->onSourceSaved(path); });
-    connect(&d_ptr->watcher, &QFileSystemWatcher::directoryChanged, this,
-            [this](const QString &dir) { d_ptr->directoryChanged(dir); });
+    connect(&d_ptr->watcher, &FileWatcher::fileChanged, this,
+            [this](const QString &path, FileWatcher::Change change) { d_ptr->onFileChanged(path, change); });
+    d_ptr->look.setSingleShot(true);
+    d_ptr->look.setInterval(0);
+    connect(&d_ptr->look, &QTimer::timeout, this, [this] { d_ptr->reloadSaved(); });
     d_ptr->sources.read();
     engine->addUrlInterceptor(&d_ptr->serve);
     connect(engine, &QObject::destroyed, this, [this] { d_ptr->engineGone = true; });
@@ -439,12 +482,12 @@ void QHotQmlReloader::setEnabled(bool enabled)
         return;
     d->enabled = enabled;
     if (enabled) {
-        for (auto it = d->urlsOfPath.cbegin(); it != d->urlsOfPath.cend(); ++it)
-            d->watchFile(it.key());
+        d->rewatch();
     } else {
-        const QStringList paths = d->watcher.files() + d->watcher.directories();
-        if (!paths.isEmpty())
-            d->watcher.removePaths(paths);
+        d->watcher.stop();
+        d->saved.clear();
+        d->closed.clear();
+        d->look.stop();
     }
     Q_EMIT enabledChanged();
 }
@@ -471,12 +514,11 @@ void QHotQmlReloader::setSourceFile(const QUrl &url, const QString &sourceFile)
         urls.removeAll(file);
         if (urls.isEmpty()) {
             d->urlsOfPath.remove(before);
-            d->watcher.removePath(before);
+            d->bytes.remove(before);
         }
     }
-    d->urlsOfPath[path].append(file);
-    if (d->enabled)
-        d->watchFile(path);
+    d->followPath(path, file);
+    d->rewatch();
 }
 
 bool QHotQmlReloader::reloadFile(const QUrl &file)

@@ -37,7 +37,8 @@ namespace QHotReload::Internal {
 
     QHotLibrary and QHotForm follow one file and listen to changed();
     QHotBuilder follows its sources and the headers they include, up to
-    thousands of files in a few directories, and listens to fileChanged().
+    thousands of files in a few directories, and listens to fileChanged(),
+    as QHotQmlReloader does for a scene's .qml and .js files.
 */
 class QHOTRELOAD_CORE_EXPORT FileWatcher : public QObject
 {

@@ -2,9 +2,12 @@
 // Live QML in a real QQuickView (offscreen): a component used three times is
 // made again from its saved file with the values changed at run time kept,
 // everything else untouched; a broken file keeps the scene; a .js import
-// reloads; quick saves end with the last one shown.
+// reloads; quick saves end with the last one shown; a file its writer still
+// fills is not read before the writer closes it.
 
 #include <QHotReload/qhotqmlreloader.h>
+
+#include "watcher_p.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void sceneFileKeepsState();
     void deletedThenWritten();
     void lostValueReported();
+    void halfWrittenWaitsForTheClose();
 
 private:
     QString path(const QString &name) const { return m_dir->filePath(name); }
@@ -380,6 +384,13 @@ void tst_QmlReload::deletedThenWritten()
     QTRY_COMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
     QCOMPARE(item(QStringLiteral("b1"))->property("count").toInt(), 3);
     QVERIFY(m_reloader->watchedFiles().contains(path(QStringLiteral("Badge.qml"))));
+
+    // And again: the file written anew is followed as the first one was.
+    QVERIFY(QFile::remove(path(QStringLiteral("Badge.qml"))));
+    QVERIFY(file.open(QIODevice::WriteOnly) && file.write(text.replace(QStringLiteral("lime"), QStringLiteral("cyan")).toUtf8()) > 0);
+    file.close();
+    QTRY_COMPARE(item(QStringLiteral("b1"))->property("color").value<QColor>(), QColor(QStringLiteral("cyan")));
+    QCOMPARE(item(QStringLiteral("b1"))->property("count").toInt(), 3);
 }
 
 void tst_QmlReload::lostValueReported()
@@ -402,6 +413,69 @@ void tst_QmlReload::lostValueReported()
     QVERIFY(write(QStringLiteral("Badge.qml"), text.replace(QStringLiteral("red"), QStringLiteral("lime"))));
     QVERIFY(reloaded.wait(5000));
     QCOMPARE(m_reloader->lastKeptProperties(), m_reloader->lastChangedProperties());
+}
+
+void tst_QmlReload::halfWrittenWaitsForTheClose()
+{
+    // Only where the kernel says when a writer is done: elsewhere a change is
+    // all the watcher says, and the newest text is taken.
+    {
+        QHotReload::Internal::FileWatcher probe;
+        probe.watch(path(QStringLiteral("Badge.qml")));
+        if (probe.mode() != QHotReload::Internal::FileWatcher::Mode::Kernel)
+            QSKIP(qPrintable(QStringLiteral("no writer's close is reported here: ") + probe.portableReason()));
+    }
+    // A scene of its own: two files that do not use each other, one written
+    // slowly, the other saved meanwhile as a barrier. (Each has an object
+    // inside: a file is found through the objects its text makes.)
+    const QString rectangle = QStringLiteral("import QtQuick\nRectangle { width: 50; height: 50; color: \"%1\"; Item { } }\n");
+    QVERIFY(write(QStringLiteral("Half.qml"), rectangle.arg(QStringLiteral("red"))));
+    QVERIFY(write(QStringLiteral("Mark.qml"), rectangle.arg(QStringLiteral("blue"))));
+    QVERIFY(write(QStringLiteral("Pair.qml"), QStringLiteral("import QtQuick\nItem {\n    width: 200; height: 100\n"
+                                                             "    Half { objectName: \"half\" }\n"
+                                                             "    Mark { objectName: \"mark\"; x: 100 }\n}\n")));
+    QQuickView view;
+    view.setSource(QUrl::fromLocalFile(path(QStringLiteral("Pair.qml"))));
+    QVERIFY2(view.status() == QQuickView::Ready, qPrintable(view.errors().value(0).toString()));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QHotQmlReloader *reloader = QHotQmlReloader::forEngine(view.engine());
+    reloader->addRoot(view.rootObject());
+    QVERIFY(reloader->watchedFiles().contains(path(QStringLiteral("Half.qml"))));
+    QPointer<QQuickItem> half = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("half"));
+    QVERIFY(half);
+    QSignalSpy reloaded(reloader, &QHotQmlReloader::reloaded);
+    QSignalSpy failed(reloader, &QHotQmlReloader::reloadFailed);
+
+    // The writer truncates the file and writes the first half of the new
+    // text (no valid QML yet), and keeps it open.
+    QFile writer(path(QStringLiteral("Half.qml")));
+    QVERIFY(writer.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    const QByteArray text = rectangle.arg(QStringLiteral("lime")).toUtf8();
+    const qsizetype cut = text.indexOf("lime") + 2;
+    QCOMPARE(writer.write(text.left(cut)), qint64(cut));
+    QVERIFY(writer.flush());
+    // The barrier: the reloader hears of this save after the writes above.
+    QVERIFY(write(QStringLiteral("Mark.qml"), rectangle.arg(QStringLiteral("yellow"))));
+    QTRY_VERIFY(!reloaded.isEmpty());
+    QCOMPARE(reloaded.first().first().toString(), path(QStringLiteral("Mark.qml")));
+    // The half-written file was not read: no error, the old object stays.
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
+    QCOMPARE(view.rootObject()->findChild<QQuickItem *>(QStringLiteral("half")), half.data());
+    QCOMPARE(half->property("color").value<QColor>(), QColor(Qt::red));
+
+    // The writer finishes and closes: its text is taken.
+    reloaded.clear();
+    QCOMPARE(writer.write(text.mid(cut)), qint64(text.size() - cut));
+    writer.close();
+    QTRY_VERIFY(!reloaded.isEmpty());
+    QCOMPARE(reloaded.first().first().toString(), path(QStringLiteral("Half.qml")));
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
+    QQuickItem *now = view.rootObject()->findChild<QQuickItem *>(QStringLiteral("half"));
+    QVERIFY(now && now != half.data());
+    QCOMPARE(now->property("color").value<QColor>(), QColor(QStringLiteral("lime")));
+    const QPoint inHalf = now->mapToScene(QPointF(25, 25)).toPoint();
+    QTRY_COMPARE(view.grabWindow().pixelColor(inHalf), QColor(QStringLiteral("lime")));
 }
 
 QTEST_MAIN(tst_QmlReload)
