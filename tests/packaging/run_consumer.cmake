@@ -27,6 +27,8 @@ foreach(var SOURCE_DIR BINARY_DIR GENERATOR CXX_COMPILER MODE)
     endif()
 endforeach()
 
+include("${CMAKE_CURRENT_LIST_DIR}/hotchecks.cmake")
+
 function(run what)
     execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
     if(NOT result EQUAL 0)
@@ -190,36 +192,14 @@ function(build_and_check config ENABLED NEEDED)
             if(NOT EXISTS "${out_dir}/liblogic.so")
                 message(FATAL_ERROR "no hot library at ${out_dir}/liblogic.so")
             endif()
-            run("${READELF} -d liblogic.so" "${READELF}" -d "${out_dir}/liblogic.so")
-            if(NOT output MATCHES "\\(FLAGS\\)[^\n]*SYMBOLIC")
-                # mold (the fast loop's first choice) binds locally with
-                # -Bsymbolic but sets no DF_SYMBOLIC: then no dynamic
-                # relocation may name a symbol the library defines (its
-                # value is not 0) other than a relative one.
-                set(dynamic "${output}")
-                run("${READELF} -rW liblogic.so" "${READELF}" -rW "${out_dir}/liblogic.so")
-                if(output MATCHES "\n[0-9a-f]+ +[0-9a-f]+ +R_[A-Z0-9_]+_(64|ABS64|GLOB_DAT|JUMP_SLOT) +0*[1-9a-f][0-9a-f]* [^\n]*")
-                    message(FATAL_ERROR "qhot_add_library did not link liblogic.so with -Bsymbolic: "
-                        "${CMAKE_MATCH_0} is bound at load time\n${dynamic}")
-                endif()
-            endif()
+            qhot_check_binds_locally("${READELF}" "${out_dir}/liblogic.so")
         endif()
         # The fast loop in a single-configuration hot build: -g0 whatever the
         # build type, and the first fast linker found (mold where installed).
         # The library's own code has no debug information; what QHotReload::State
         # (a static library built with the project's flags) brings may have some.
         if(NEEDED AND NOT config)
-            run("${READELF} -wi liblogic.so" "${READELF}" --debug-dump=info "${out_dir}/liblogic.so")
-            if(output MATCHES "DW_AT_name[^\n]*logic\\.cpp")
-                message(FATAL_ERROR "liblogic.so has debug information for logic.cpp: the fast loop's -g0 is missing")
-            endif()
-            find_program(MOLD_LINKER mold)
-            if(MOLD_LINKER)
-                run("${READELF} -p .comment liblogic.so" "${READELF}" -p .comment "${out_dir}/liblogic.so")
-                if(NOT output MATCHES "mold")
-                    message(FATAL_ERROR "mold is installed but did not link liblogic.so:\n${output}")
-                endif()
-            endif()
+            qhot_check_fast_loop("${READELF}" "${out_dir}/liblogic.so" logic.cpp)
         endif()
         # The fast loop's precompiled Qt headers, shared: logic and logic_peer
         # (same Qt modules, flags and definitions) reuse one PCH, logic_v2

@@ -18,6 +18,8 @@ foreach(var EXAMPLE_DIR BINARY_DIR PREFIX DATADIR CXX_COMPILER)
     endif()
 endforeach()
 
+include("${CMAKE_CURRENT_LIST_DIR}/hotchecks.cmake")
+
 function(run what dir)
     execute_process(COMMAND ${ARGN} WORKING_DIRECTORY "${dir}"
         RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
@@ -77,13 +79,22 @@ if(READELF)
         message(FATAL_ERROR "liblogic.so must export qhotreload_manifest_v1 only, exports: ${exported}")
     endif()
     # Linked with -Bsymbolic: it binds to itself, never to another copy.
-    run("readelf" "${BINARY_DIR}" "${READELF}" --dynamic -W "${library}")
-    if(NOT output MATCHES "\\(FLAGS\\)[^\n]*SYMBOLIC")
-        message(FATAL_ERROR "liblogic.so is not linked with -Bsymbolic:\n${output}")
-    endif()
+    qhot_check_binds_locally("${READELF}" "${library}")
+    # The fast loop (on by default): -g0 and the first fast linker found.
+    qhot_check_fast_loop("${READELF}" "${library}" logic.cpp)
+endif()
+# The fast loop's -O0 after the configuration's flags, and its precompiled
+# Qt headers (GCC's logic.gch; the build would have failed without it, the
+# compiler being told to -include it).
+file(READ "${BINARY_DIR}/example/logic/Makefile" makefile)
+string(REGEX MATCH "\nCXXFLAGS[^\n]*" cxxflags "${makefile}")
+if(NOT cxxflags MATCHES "-O0 -g0")
+    message(FATAL_ERROR "the hot library is not compiled with the fast loop's -O0 -g0:${cxxflags}")
+endif()
+if(CXX_COMPILER_ID STREQUAL "GNU" AND NOT IS_DIRECTORY "${BINARY_DIR}/example/logic/logic.gch")
+    message(FATAL_ERROR "the fast loop's precompiled header was not built (no logic.gch)")
 endif()
 if(CXX_COMPILER_ID STREQUAL "GNU")
-    file(READ "${BINARY_DIR}/example/logic/Makefile" makefile)
     if(NOT makefile MATCHES "-fno-gnu-unique")
         message(FATAL_ERROR "the hot library is not compiled with -fno-gnu-unique")
     endif()
