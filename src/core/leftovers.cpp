@@ -80,6 +80,14 @@ void onRemove(QObject *object)
     follow(object, false);
 }
 
+// The objects their owners delete once the swap under way has ended
+// (deletedAfterSwap()). Only the library's thread reads and writes it.
+std::unordered_set<const QObject *> &deletedAfterSwapSet()
+{
+    static std::unordered_set<const QObject *> objects;
+    return objects;
+}
+
 // Whether the hooks are still ours: a tool that replaced them without
 // calling ours on leaves the set with objects long deleted.
 bool hooksIntact()
@@ -190,6 +198,13 @@ bool followsObjectsThroughHooks()
     return hooksIntact();
 }
 
+void deletedAfterSwap(QObject *object)
+{
+    if (!object || !deletedAfterSwapSet().insert(object).second)
+        return;
+    QObject::connect(object, &QObject::destroyed, [object] { deletedAfterSwapSet().erase(object); });
+}
+
 std::vector<Leftover> findLeftovers(const std::vector<OldCopy> &copies,
                                     const std::function<bool(quintptr)> &isRedirected)
 {
@@ -232,6 +247,8 @@ std::vector<Leftover> findLeftovers(const std::vector<OldCopy> &copies,
         quintptr vtable = 0;
         std::memcpy(&vtable, static_cast<const void *>(object), sizeof vtable);
         const QMetaObject *meta = object->metaObject();
+        if (deletedAfterSwapSet().count(object))
+            continue; // its owner replaces it as soon as the swap has ended
         const OldCopy *byVtable = copyAt(copies, vtable);
         const OldCopy *byMeta = copyAt(copies, quintptr(meta));
         if (!byVtable && !byMeta)

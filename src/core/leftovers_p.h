@@ -2,10 +2,14 @@
 #ifndef QHOTRELOAD_LEFTOVERS_P_H
 #define QHOTRELOAD_LEFTOVERS_P_H
 
+#include <QHotReload/qhotreloadcore_export.h>
+
 #include <QtCore/QString>
 
 #include <functional>
 #include <vector>
+
+QT_FORWARD_DECLARE_CLASS(QObject)
 
 namespace QHotReload::Internal {
 
@@ -55,6 +59,14 @@ void followObjects();
     empty: nothing is redirected. Reads only; must run while \a copies are
     mapped.
 */
+/*!
+    Tells that \a object, of a version about to be swapped out, is deleted by
+    its owner as soon as the swap has ended (QML's HotObject replaces its
+    backend at reloaded()): findLeftovers() does not name it, until it is
+    destroyed. On the library's thread. Exported for QHotReload's QML module.
+*/
+QHOTRELOAD_CORE_EXPORT void deletedAfterSwap(QObject *object);
+
 std::vector<Leftover> findLeftovers(const std::vector<OldCopy> &copies,
                                     const std::function<bool(quintptr)> &isRedirected);
 

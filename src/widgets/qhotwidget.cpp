@@ -196,7 +196,7 @@ void QHotWidgetPrivate::createChild()
     std::function<QWidget *(QWidget *)> make = declaredFactory;
     if (!make) {
         QString notFound;
-        if (WidgetFactory f = findWidgetFactory(library, factoryName, &notFound))
+        if (auto *f = findFactory<QWidget *(QWidget *)>(library.data(), factoryName, "a widget factory", &notFound))
             make = f;
         else
             why = libraryPath() + QLatin1Char(' ') + notFound;
@@ -250,17 +250,10 @@ void QHotWidgetPrivate::destroyChild()
     dropGuard();
     const bool hadChild = child;
     if (child) {
-        QVariantMap values = QHotReload::toVariantMap(child.data(), &QWidget::staticMetaObject);
-        const QMetaObject *mo = child->metaObject();
-        for (int i = QWidget::staticMetaObject.propertyCount(); i < mo->propertyCount(); ++i) {
-            const QMetaProperty p = mo->property(i);
-            if (!p.isWritable())
-                values.remove(QString::fromLatin1(p.name()));
-        }
         QStringList dropped;
-        saved = detachFromLibrary(values, childModule, &dropped);
+        saved = carriedProperties(child.data(), &QWidget::staticMetaObject, childModule, &dropped);
         for (const QString &problem : std::as_const(dropped))
-            qCWarning(lcHotWidget).noquote() << child->metaObject()->className() << ':' << problem;
+            qCWarning(lcHotWidget).noquote() << problem;
         QWidget *w = child;
         child = nullptr;
         layout->removeWidget(w);

@@ -5,10 +5,11 @@
 #include "boundcheck_p.h" // imageAt()
 #include "manifest_p.h"   // findFunction(), hasSignature(), versionRootOf()
 
+#include <QHotReload/qhotstate.h> // toVariantMap()
+
 #include <QtCore/QDataStream>
 #include <QtCore/QIODevice>
 #include <QtCore/QMetaType>
-#include <QtWidgets/QWidget>
 
 namespace Abi = QHotReload::Abi;
 
@@ -76,13 +77,9 @@ QVariant detachValue(const QString &name, const QVariant &value, const void *lib
 
 } // namespace
 
-WidgetFactory findWidgetFactory(const QHotLibrary *library, const QString &name, QString *error)
+FunctionAddress findFactory(const Abi::Manifest *manifest, const QString &name, std::string_view signature,
+                            quint64 signatureHash, const char *kind, QString *error)
 {
-    if (!library || !library->isLoaded()) {
-        *error = QStringLiteral("is not loaded");
-        return nullptr;
-    }
-    const Abi::Manifest *manifest = runningManifest(library);
     if (!manifest) {
         *error = QStringLiteral("has no hot-function manifest (QHOT_LIBRARY), so the factory '%1' cannot be found")
                          .arg(name);
@@ -93,15 +90,25 @@ WidgetFactory findWidgetFactory(const QHotLibrary *library, const QString &name,
         *error = QStringLiteral("has no hot function '%1' (list the factory in QHOT_LIBRARY)").arg(name);
         return nullptr;
     }
-    using Traits = QHotReload::detail::FunctionTraits<QWidget *(QWidget *)>;
-    if (!hasSignature(*f, Traits::signature, Traits::signatureHash)) {
-        *error = QStringLiteral("has a hot function '%1' of signature '%2'; a widget factory must be '%3'")
+    if (!hasSignature(*f, signature, signatureHash)) {
+        *error = QStringLiteral("has a hot function '%1' of signature '%2'; %3 must be '%4'")
                          .arg(QString::fromUtf8(f->name),
                               QString::fromUtf8(f->signature, qsizetype(f->signatureLength)),
-                              QString::fromUtf8(Traits::signature.data(), qsizetype(Traits::signature.size())));
+                              QString::fromLatin1(kind),
+                              QString::fromUtf8(signature.data(), qsizetype(signature.size())));
         return nullptr;
     }
-    return reinterpret_cast<WidgetFactory>(f->address);
+    return f->address;
+}
+
+FunctionAddress findFactory(const QHotLibrary *library, const QString &name, std::string_view signature,
+                            quint64 signatureHash, const char *kind, QString *error)
+{
+    if (!library || !library->isLoaded()) {
+        *error = QStringLiteral("is not loaded");
+        return nullptr;
+    }
+    return findFactory(runningManifest(library), name, signature, signatureHash, kind, error);
 }
 
 QObject *loadedVersionRoot(const QHotLibrary *library)
@@ -123,6 +130,24 @@ QVariantMap detachFromLibrary(const QVariantMap &map, const void *module, QStrin
             out.insert(it.key(), v);
     }
     return out;
+}
+
+QVariantMap carriedProperties(const QObject *object, const QMetaObject *base, const void *module,
+                              QStringList *dropped)
+{
+    QVariantMap values = QHotReload::toVariantMap(object, base);
+    const QMetaObject *mo = object->metaObject();
+    for (int i = base->propertyCount(); i < mo->propertyCount(); ++i) {
+        const QMetaProperty p = mo->property(i);
+        if (!p.isWritable())
+            values.remove(QString::fromLatin1(p.name()));
+    }
+    QStringList problems;
+    values = detachFromLibrary(values, module, &problems);
+    const QString className = QString::fromLatin1(mo->className());
+    for (const QString &problem : std::as_const(problems))
+        dropped->append(className + QStringLiteral(": ") + problem);
+    return values;
 }
 
 } // namespace QHotReload::Internal
