@@ -15,31 +15,68 @@ Background::Background(QObject *context) : m_context(context) { }
 Background::~Background()
 {
     cancel();
+    if (!m_thread)
+        return;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_changed.notify_all();
+    m_thread->wait();
+    delete m_thread;
 }
 
 void Background::run(std::function<void()> work, std::function<void()> done)
 {
-    Q_ASSERT(!m_thread);
-    const int generation = ++m_generation;
+    Q_ASSERT(!m_busy);
+    m_busy = true;
     m_done = std::move(done);
-    QObject *receiver = m_context;
-    m_thread = QThread::create([this, receiver, generation, work = std::move(work)] {
+    {
+        std::lock_guard lock(m_mutex);
+        m_work = std::move(work);
+        m_workGeneration = ++m_generation;
+    }
+    m_changed.notify_all();
+    if (!m_thread) {
+        m_thread = QThread::create([this] { serve(); });
+        m_thread->setObjectName(QStringLiteral("QHotLibrary reader"));
+        m_thread->start();
+    }
+}
+
+void Background::serve()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_changed.wait(lock, [this] { return m_stop || m_work; });
+        if (m_stop)
+            return;
+        std::function<void()> work = std::move(m_work);
+        m_work = nullptr;
+        const int generation = m_workGeneration;
+        lock.unlock();
         work();
-        // Posted to the context's thread. cancel() waits for this thread, so
-        // the post comes before any cancel() returns and is then dropped.
-        QMetaObject::invokeMethod(receiver, [this, generation] { finished(generation); }, Qt::QueuedConnection);
-    });
-    m_thread->setObjectName(QStringLiteral("QHotLibrary reader"));
-    m_thread->start();
+        work = nullptr; // what it holds goes here, off the owner's thread
+        // Posted to the context's thread; a cancel() meanwhile drops it.
+        QMetaObject::invokeMethod(m_context, [this, generation] { finished(generation); }, Qt::QueuedConnection);
+        lock.lock();
+        m_workGeneration = 0; // done with it: cancel() and finished() may go on
+        m_changed.notify_all();
+    }
+}
+
+void Background::waitForWork() const
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_work && m_workGeneration == 0; });
 }
 
 void Background::finished(int generation)
 {
-    if (generation != m_generation || !m_thread)
+    if (generation != m_generation || !m_busy)
         return; // cancelled
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    waitForWork();
+    m_busy = false;
     std::function<void()> done = std::move(m_done);
     m_done = nullptr;
     done();
@@ -47,11 +84,10 @@ void Background::finished(int generation)
 
 void Background::cancel()
 {
-    if (!m_thread)
+    if (!m_busy)
         return;
-    m_thread->wait();
-    delete m_thread;
-    m_thread = nullptr;
+    waitForWork();
+    m_busy = false;
     m_done = nullptr;
     ++m_generation; // a hand-back already posted is dropped
 }
